@@ -1,0 +1,19 @@
+package io.github.qmig.codec;
+
+/** What a {@link SectionBodyCodec} may know of the stream it reads. */
+public interface BodyContext {
+
+    /** The input, positioned at the first payload byte. */
+    ByteSource source();
+
+    /** The CONFIGURATION record, or null if the stream has none. */
+    Configuration configuration();
+
+    /** The target page size: configuration, VMDESCRIPTION, option or machine default, in that order. */
+    int pageSize();
+
+    ReadLimits limits();
+
+    /** The last POSTCOPY_ADVISE command seen, or null. */
+    Command postcopyAdvise();
+}

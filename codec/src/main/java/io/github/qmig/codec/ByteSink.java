@@ -1,0 +1,227 @@
+package io.github.qmig.codec;
+
+import java.io.Closeable;
+import java.io.Flushable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The buffered output under every writer, the mirror of {@link ByteSource}: counts the absolute
+ * offset, writes QEMU's big-endian primitives, and on a file can skip forward leaving a hole and
+ * write at absolute positions (mapped-ram pages and bitmaps).
+ */
+public final class ByteSink implements Flushable, Closeable {
+
+    private final OutputStream stream;
+    private final FileChannel file;
+    private final boolean owned;
+    private final byte[] buf;
+    private final ByteBuffer wrapped;
+    /** Absolute offset of buf[0]. */
+    private long base;
+    private int count;
+
+    private ByteSink(OutputStream stream, FileChannel file, long start, boolean owned, int bufferSize) {
+        this.stream = stream;
+        this.file = file;
+        this.owned = owned;
+        this.buf = new byte[bufferSize];
+        this.wrapped = ByteBuffer.wrap(buf);
+        this.base = start;
+    }
+
+    /** A sink writing a file channel from {@code start} on, with positional writes. */
+    public static ByteSink of(FileChannel channel, long start, boolean owned) {
+        return new ByteSink(null, Objects.requireNonNull(channel, "channel"), start, owned, ByteSource.DEFAULT_BUFFER);
+    }
+
+    /** A sink over a stream; {@code close()} flushes but never closes it. */
+    public static ByteSink of(OutputStream out) {
+        return new ByteSink(Objects.requireNonNull(out, "out"), null, 0, false, 1 << 16);
+    }
+
+    /** Absolute offset of the next byte written. */
+    public long position() {
+        return base + count;
+    }
+
+    /** Whether holes and positional writes are possible. */
+    public boolean isSeekable() {
+        return file != null;
+    }
+
+    public void writeU8(int v) throws IOException {
+        if (count == buf.length) {
+            flushBuffer();
+        }
+        buf[count++] = (byte) v;
+    }
+
+    public void writeU16(int v) throws IOException {
+        writeU8(v >>> 8);
+        writeU8(v);
+    }
+
+    public void writeInt(int v) throws IOException {
+        if (buf.length - count < 4) {
+            flushBuffer();
+        }
+        buf[count] = (byte) (v >>> 24);
+        buf[count + 1] = (byte) (v >>> 16);
+        buf[count + 2] = (byte) (v >>> 8);
+        buf[count + 3] = (byte) v;
+        count += 4;
+    }
+
+    public void writeLong(long v) throws IOException {
+        writeInt((int) (v >>> 32));
+        writeInt((int) v);
+    }
+
+    /** QEMU's counted string (u8 length + bytes); the string's chars must all be below 256. */
+    public void writeCountedString(String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (b.length > 255) {
+            throw new IllegalArgumentException("counted string longer than 255 bytes: " + s);
+        }
+        writeU8(b.length);
+        write(b, 0, b.length);
+    }
+
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (len <= buf.length - count) {
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+            return;
+        }
+        flushBuffer();
+        if (len >= buf.length) {
+            writeDirect(ByteBuffer.wrap(b, off, len));
+        } else {
+            System.arraycopy(b, off, buf, 0, len);
+            count = len;
+        }
+    }
+
+    public void write(ByteBuffer src) throws IOException {
+        if (src.hasArray()) {
+            int n = src.remaining();
+            write(src.array(), src.arrayOffset() + src.position(), n);
+            src.position(src.position() + n);
+            return;
+        }
+        if (src.remaining() <= buf.length - count) {
+            int n = src.remaining();
+            src.get(buf, count, n);
+            count += n;
+            return;
+        }
+        flushBuffer();
+        writeDirect(src);
+    }
+
+    private void writeDirect(ByteBuffer src) throws IOException {
+        int n = src.remaining();
+        if (stream != null) {
+            if (src.hasArray()) {
+                stream.write(src.array(), src.arrayOffset() + src.position(), n);
+                src.position(src.limit());
+            } else {
+                byte[] tmp = new byte[Math.min(n, 1 << 16)];
+                while (src.hasRemaining()) {
+                    int k = Math.min(tmp.length, src.remaining());
+                    src.get(tmp, 0, k);
+                    stream.write(tmp, 0, k);
+                }
+            }
+        } else {
+            long at = base;
+            while (src.hasRemaining()) {
+                at += file.write(src, at);
+            }
+        }
+        base += n;
+    }
+
+    /**
+     * Moves forward to an absolute offset without writing the bytes in between: a file gets a hole
+     * (reads as zeros), a stream gets explicit zeros.
+     */
+    public void skipTo(long offset) throws IOException {
+        long cur = position();
+        if (offset < cur) {
+            throw new IllegalArgumentException(String.format("cannot move back from 0x%x to 0x%x", cur, offset));
+        }
+        if (offset == cur) {
+            return;
+        }
+        if (file != null) {
+            flushBuffer();
+            base = offset;
+        } else {
+            while (position() < offset) {
+                writeU8(0);
+            }
+        }
+    }
+
+    /** Writes at an absolute offset without moving {@link #position()} (files only). */
+    public void writeAt(long offset, ByteBuffer src) throws IOException {
+        if (file == null) {
+            throw new IllegalStateException("positional write needs a file");
+        }
+        if (offset + src.remaining() > base && offset < position()) {
+            flushBuffer(); // the range overlaps bytes still buffered
+        }
+        long at = offset;
+        while (src.hasRemaining()) {
+            at += file.write(src, at);
+        }
+    }
+
+    private void flushBuffer() throws IOException {
+        if (count == 0) {
+            return;
+        }
+        if (stream != null) {
+            stream.write(buf, 0, count);
+        } else {
+            wrapped.limit(count).position(0);
+            long at = base;
+            while (wrapped.hasRemaining()) {
+                at += file.write(wrapped, at);
+            }
+        }
+        base += count;
+        count = 0;
+    }
+
+    /**
+     * Writes buffered bytes out; a file whose logical end is a hole is extended to {@link #position()}.
+     */
+    @Override
+    public void flush() throws IOException {
+        flushBuffer();
+        if (stream != null) {
+            stream.flush();
+        } else if (file.size() < base) {
+            // A trailing hole: write the last byte so the file has its full length.
+            file.write(ByteBuffer.wrap(new byte[1]), base - 1);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            flush();
+        } finally {
+            if (owned && file != null) {
+                file.close();
+            }
+        }
+    }
+}

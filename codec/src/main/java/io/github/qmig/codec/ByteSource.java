@@ -1,0 +1,348 @@
+package io.github.qmig.codec;
+
+import io.github.qmig.codec.MigrationFormatException.Reason;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The buffered input under every reader: counts the absolute offset of each byte, lets callers peek
+ * ahead by up to the buffer's capacity, reads QEMU's big-endian primitives, and skips by seeking
+ * when the input is a file. Reads never assume a read call returns more than one byte, so pipes and
+ * throttled streams work.
+ *
+ * <p>Bytes handed out by {@link #take(int)} and {@link #slice(int)} are views into the internal
+ * buffer: valid until the next call that reads or peeks, never to be modified.
+ *
+ * <p>Every error is a {@link MigrationFormatException} built by {@link #fail}, which adds the input's
+ * name and the section and event the owner set with {@link #setContext}.
+ */
+public final class ByteSource implements Closeable {
+
+    /** Default buffer size: large enough for any header lookahead and for fast sequential reads. */
+    public static final int DEFAULT_BUFFER = 1 << 20;
+
+    private final String name;
+    private final InputStream stream;
+    private final FileChannel file;
+    private final boolean owned;
+    private final byte[] buf;
+    private final ByteBuffer wrapped;
+    /** Absolute offset of buf[0]. */
+    private long base;
+    private int pos;
+    private int lim;
+    private boolean eof;
+
+    private SectionRef section;
+    private long eventOffset = -1;
+
+    private ByteSource(String name, InputStream stream, FileChannel file, long start, boolean owned, int bufferSize) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.stream = stream;
+        this.file = file;
+        this.owned = owned;
+        this.buf = new byte[bufferSize];
+        this.wrapped = ByteBuffer.wrap(buf);
+        this.base = start;
+    }
+
+    /**
+     * A source over a file channel, starting at {@code start}; reads are positional, so the channel's
+     * own position is neither used nor changed.
+     *
+     * @param owned whether {@link #close()} closes the channel
+     */
+    public static ByteSource of(FileChannel channel, String name, long start, boolean owned) {
+        return new ByteSource(name, null, channel, start, owned, DEFAULT_BUFFER);
+    }
+
+    /** A source over a stream; {@code close()} never closes it. Offsets count from {@code start}. */
+    public static ByteSource of(InputStream in, String name, long start) {
+        return of(in, name, start, DEFAULT_BUFFER);
+    }
+
+    /** As {@link #of(InputStream, String, long)}, with a buffer size of at least 64 KiB. */
+    public static ByteSource of(InputStream in, String name, long start, int bufferSize) {
+        if (bufferSize < (1 << 16)) {
+            throw new IllegalArgumentException("buffer too small: " + bufferSize);
+        }
+        return new ByteSource(name, Objects.requireNonNull(in, "in"), null, start, false, bufferSize);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Absolute offset of the next unread byte. */
+    public long position() {
+        return base + pos;
+    }
+
+    /** Whether this source can seek (a file rather than a stream). */
+    public boolean isSeekable() {
+        return file != null;
+    }
+
+    /** The file's size, or -1 for a stream. */
+    public long size() throws IOException {
+        return file != null ? file.size() : -1;
+    }
+
+    /** Sets what errors report besides the offset: the current section (or null) and event start. */
+    public void setContext(SectionRef section, long eventOffset) {
+        this.section = section;
+        this.eventOffset = eventOffset;
+    }
+
+    public SectionRef section() {
+        return section;
+    }
+
+    /** Builds the format exception for {@code offset}, with this source's name and context. */
+    public MigrationFormatException fail(Reason reason, long offset, String format, Object... args) {
+        String detail = args.length == 0 ? format : String.format(format, args);
+        return new MigrationFormatException(reason, name, offset, eventOffset, section, detail);
+    }
+
+    // ---------------------------------------------------------------- buffering
+
+    /** Bytes buffered after the read position. */
+    public int available() {
+        return lim - pos;
+    }
+
+    /** The capacity: the most bytes {@link #ensure} can make available at once. */
+    public int capacity() {
+        return buf.length;
+    }
+
+    /**
+     * Makes at least {@code n} bytes available unless the input ends first.
+     *
+     * @return whether {@code n} bytes are available
+     */
+    public boolean ensure(int n) throws IOException {
+        if (lim - pos >= n) {
+            return true;
+        }
+        if (n > buf.length) {
+            throw new IllegalArgumentException("cannot buffer " + n + " bytes (capacity " + buf.length + ")");
+        }
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, lim - pos);
+            base += pos;
+            lim -= pos;
+            pos = 0;
+        }
+        while (lim < n && !eof) {
+            int r = fill(lim, buf.length - lim);
+            if (r < 0) {
+                eof = true;
+            } else {
+                lim += r;
+            }
+        }
+        return lim - pos >= n;
+    }
+
+    private int fill(int off, int len) throws IOException {
+        if (stream != null) {
+            return stream.read(buf, off, len);
+        }
+        wrapped.limit(off + len).position(off);
+        int r;
+        do {
+            r = file.read(wrapped, base + off);
+        } while (r == 0);
+        return r;
+    }
+
+    /** Whether the input has no more bytes. */
+    public boolean atEnd() throws IOException {
+        return !ensure(1);
+    }
+
+    /** Makes {@code n} bytes available or fails with {@link Reason#TRUNCATED} where the input ends. */
+    public void require(int n) throws IOException {
+        if (!ensure(n)) {
+            throw fail(Reason.TRUNCATED, base + lim, "input ends %d bytes into a %d-byte field", lim - pos, n);
+        }
+    }
+
+    /** The byte at the read position plus {@code i}, or -1 if the input ends before it. */
+    public int peek(int i) throws IOException {
+        return ensure(i + 1) ? buf[pos + i] & 0xff : -1;
+    }
+
+    /** Big-endian be32 at read position plus {@code i}; the bytes must be available. */
+    public int peekInt(int i) {
+        int p = pos + i;
+        return (buf[p] & 0xff) << 24 | (buf[p + 1] & 0xff) << 16 | (buf[p + 2] & 0xff) << 8 | (buf[p + 3] & 0xff);
+    }
+
+    /** Big-endian be64 at read position plus {@code i}; the bytes must be available. */
+    public long peekLong(int i) {
+        return (long) peekInt(i) << 32 | (peekInt(i + 4) & 0xffffffffL);
+    }
+
+    /** The internal buffer, for scanning and zero-copy views; see {@link #readIndex()}. */
+    public byte[] array() {
+        return buf;
+    }
+
+    /** Index in {@link #array()} of the next unread byte. */
+    public int readIndex() {
+        return pos;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    public int readU8() throws IOException {
+        require(1);
+        return buf[pos++] & 0xff;
+    }
+
+    public int readU16() throws IOException {
+        require(2);
+        int v = (buf[pos] & 0xff) << 8 | (buf[pos + 1] & 0xff);
+        pos += 2;
+        return v;
+    }
+
+    /** A be32 as Java int (compare unsigned where it matters). */
+    public int readInt() throws IOException {
+        require(4);
+        int v = peekInt(0);
+        pos += 4;
+        return v;
+    }
+
+    /** A be64 as Java long (compare unsigned where it matters). */
+    public long readLong() throws IOException {
+        require(8);
+        long v = peekLong(0);
+        pos += 8;
+        return v;
+    }
+
+    /** Consumes {@code n} bytes and returns their index in {@link #array()}. */
+    public int take(int n) throws IOException {
+        require(n);
+        int at = pos;
+        pos += n;
+        return at;
+    }
+
+    /** Consumes {@code n} bytes and returns a view of them (valid until the next read). */
+    public ByteBuffer slice(int n) throws IOException {
+        int at = take(n);
+        return ByteBuffer.wrap(buf, at, n).slice();
+    }
+
+    /** Consumes {@code n} bytes into a new array. */
+    public byte[] readBytes(int n) throws IOException {
+        byte[] out = new byte[n];
+        readFully(out, 0, n);
+        return out;
+    }
+
+    /** Consumes {@code len} bytes into {@code dst}, in pieces if larger than the buffer. */
+    public void readFully(byte[] dst, int off, int len) throws IOException {
+        while (len > 0) {
+            int n = Math.min(len, buf.length);
+            int at = take(n);
+            System.arraycopy(buf, at, dst, off, n);
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** QEMU's counted string: u8 length + bytes, decoded byte for byte (ISO-8859-1). */
+    public String readCountedString() throws IOException {
+        int n = readU8();
+        int at = take(n);
+        return new String(buf, at, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Skips {@code n} bytes: within the buffer by moving the read position, beyond it by seeking
+     * (files) or by reading and discarding (streams).
+     *
+     * @throws MigrationFormatException TRUNCATED if the input ends first
+     */
+    public void skip(long n) throws IOException {
+        if (n < 0) {
+            throw new IllegalArgumentException("negative skip " + n);
+        }
+        if (n <= lim - pos) {
+            pos += (int) n;
+            return;
+        }
+        long target = position() + n;
+        if (file != null) {
+            long size = file.size();
+            if (target > size) {
+                throw fail(Reason.TRUNCATED, size, "input ends %d bytes before the end of a %d-byte field",
+                        target - size, n);
+            }
+            base = target;
+            pos = lim = 0;
+            eof = false;
+            return;
+        }
+        while (position() < target) {
+            long left = target - position();
+            if (!ensure(1)) {
+                throw fail(Reason.TRUNCATED, position(), "input ends %d bytes before the end of a %d-byte field",
+                        left, n);
+            }
+            pos += (int) Math.min(left, lim - pos);
+        }
+    }
+
+    /** Moves to an absolute offset; backwards only within a seekable file. */
+    public void seek(long offset) throws IOException {
+        long cur = position();
+        if (offset >= cur) {
+            skip(offset - cur);
+        } else if (file != null) {
+            base = offset;
+            pos = lim = 0;
+            eof = false;
+        } else {
+            throw new IllegalStateException("cannot seek backwards in a stream: " + name);
+        }
+    }
+
+    /**
+     * Reads {@code len} bytes at an absolute offset without moving the read position (files only;
+     * used for random access such as mapped-ram bitmaps and the trailing VMDESCRIPTION).
+     */
+    public void readAt(long offset, ByteBuffer dst) throws IOException {
+        if (file == null) {
+            throw new IllegalStateException("positional read needs a file: " + name);
+        }
+        long at = offset;
+        while (dst.hasRemaining()) {
+            int r = file.read(dst, at);
+            if (r < 0) {
+                throw fail(Reason.TRUNCATED, at, "input ends %d bytes before the end of a positional read",
+                        dst.remaining());
+            }
+            at += r;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (owned && file != null) {
+            file.close();
+        }
+    }
+}

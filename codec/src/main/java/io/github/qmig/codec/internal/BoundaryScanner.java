@@ -1,0 +1,71 @@
+package io.github.qmig.codec.internal;
+
+import io.github.qmig.codec.ByteSource;
+import io.github.qmig.codec.MigrationFormatException.Reason;
+
+import java.io.IOException;
+
+/**
+ * Delimits a payload whose format is unknown (a device section without a VMDESCRIPTION, an unknown
+ * live handler) by finding where the next record starts.
+ *
+ * <p>With footers, the end is the first {@code 7E} + be32 own section id that is followed by a
+ * {@linkplain NextRecord plausible next record}: 5 fixed bytes and a validated header, so device
+ * bytes that happen to contain the footer pattern are not taken for it. Without footers (Xen,
+ * machine types 2.3 and older) only the validated header is there to find. While the footer mode
+ * is not yet known, both forms are accepted.
+ *
+ * <p>The scanner never consumes: it returns how many bytes are certainly payload, keeping enough
+ * lookahead buffered to judge a candidate near the end of the buffer.
+ */
+public final class BoundaryScanner implements PayloadFramer {
+
+    private final int sectionId;
+    private final StreamState state;
+    private boolean found;
+
+    public BoundaryScanner(int sectionId, StreamState state) {
+        this.sectionId = sectionId;
+        this.state = state;
+    }
+
+    @Override
+    public long next(ByteSource in) throws IOException {
+        if (found) {
+            return 0;
+        }
+        boolean full = in.ensure(in.capacity());
+        int avail = in.available();
+        int limit = full ? avail - NextRecord.MAX_LOOKAHEAD - 5 : avail;
+        Boolean footers = state.footers();
+        long packageEnd = state.packageEnd();
+        if (packageEnd >= 0 && packageEnd - in.position() < limit) {
+            limit = (int) Math.max(0, packageEnd - in.position());
+        }
+        byte[] a = in.array();
+        int base = in.readIndex();
+        for (int i = 0; i <= limit && i < avail + 1; i++) {
+            if (footers != Boolean.FALSE && i < avail && a[base + i] == 0x7E && i + 5 <= avail
+                    && in.peekInt(i + 1) == sectionId && NextRecord.plausible(in, i + 5, state)) {
+                return boundary(i);
+            }
+            if (footers != Boolean.TRUE && NextRecord.plausible(in, i, state)) {
+                return boundary(i);
+            }
+            if (in.readIndex() != base) { // plausible() refilled the buffer: rescan from the same offset
+                base = in.readIndex();
+                a = in.array();
+            }
+        }
+        if (!full && limit >= avail) {
+            throw in.fail(Reason.TRUNCATED, in.position() + avail,
+                    "input ends inside the section's payload (no footer or next record found)");
+        }
+        return Math.max(limit, 1);
+    }
+
+    private long boundary(int i) {
+        found = true;
+        return i;
+    }
+}

@@ -1,0 +1,274 @@
+package io.github.qmig.ramblock;
+
+import io.github.qmig.codec.BodyContext;
+import io.github.qmig.codec.ByteSource;
+import io.github.qmig.codec.Command;
+import io.github.qmig.codec.Configuration;
+import io.github.qmig.codec.MigrationEvent;
+import io.github.qmig.codec.MigrationFormatException.Reason;
+import io.github.qmig.codec.SectionBody;
+import io.github.qmig.codec.SectionHeader;
+
+import java.io.IOException;
+
+/**
+ * Reads one RAM section payload, record by record, up to its EOS (migration/ram.c
+ * {@code ram_load_precopy}, {@code parse_ramblocks}, {@code parse_ramblock},
+ * {@code parse_ramblock_mapped_ram}).
+ *
+ * <p>A mapped-ram block is read forward, so a pipe works: header, bitmap, then the set pages in
+ * slot order, skipping (seeking over, in a file) the slots of clear bits, then the region's end.
+ */
+final class RamBody implements SectionBody {
+
+    private static final int KIND_FLAGS = RamFlags.ZERO | RamFlags.PAGE | RamFlags.XBZRLE | RamFlags.COMPRESS_PAGE;
+
+    private final RamSectionCodec codec;
+    private final BodyContext ctx;
+    private final ByteSource in;
+    private final int pageSize;
+    private final long pageMask;
+    private final boolean mappedRam;
+    private final boolean ignoreShared;
+    private final long advisePageSizes;
+    private final RamPage page = new RamPage();
+
+    private boolean done;
+    /** Bytes of block list still to come (MEM_SIZE total minus the entries read). */
+    private long listRemaining;
+    private RamBlock pendingMapped;
+    private MappedRamBlock region;
+    private long nextSlot;
+
+    RamBody(RamSectionCodec codec, SectionHeader header, BodyContext ctx) {
+        this.codec = codec;
+        this.ctx = ctx;
+        this.in = ctx.source();
+        this.pageSize = ctx.pageSize();
+        this.pageMask = pageSize - 1L;
+        Configuration c = ctx.configuration();
+        this.mappedRam = c != null && c.hasCapability("mapped-ram");
+        this.ignoreShared = c != null && c.hasCapability("x-ignore-shared");
+        Command advise = ctx.postcopyAdvise();
+        this.advisePageSizes = advise != null && advise.data().remaining() == 16
+                ? advise.data().getLong(advise.data().position()) : 0;
+    }
+
+    @Override
+    public MigrationEvent next() throws IOException {
+        if (region != null) {
+            return nextMappedPage();
+        }
+        if (pendingMapped != null) {
+            return readMappedHeader();
+        }
+        if (listRemaining > 0) {
+            return readBlockEntry();
+        }
+        if (done) {
+            return null;
+        }
+        return readRecord();
+    }
+
+    private MigrationEvent readRecord() throws IOException {
+        long at = in.position();
+        long header = in.readLong();
+        int flags = (int) (header & pageMask);
+        long addr = header & ~pageMask;
+        if ((flags & KIND_FLAGS) != 0) {
+            return readPage(at, header, flags, addr);
+        }
+        switch (flags & ~RamFlags.CONTINUE) {
+            case RamFlags.MEM_SIZE:
+                return startBlockList(at, addr);
+            case RamFlags.EOS:
+                done = true;
+                return new RamMarker(at, flags, header);
+            case RamFlags.MULTIFD_FLUSH:
+            case RamFlags.HOOK:
+                return new RamMarker(at, flags, header);
+            default:
+                throw in.fail(Reason.CORRUPT, at, "unknown combination of RAM flags 0x%x", flags);
+        }
+    }
+
+    private RamMemSize startBlockList(long at, long total) throws IOException {
+        if (total <= 0) {
+            throw in.fail(Reason.CORRUPT, at, "RAM block list with total size %d", total);
+        }
+        listRemaining = total;
+        codec.blocks.clear();
+        codec.lastBlock = null;
+        return new RamMemSize(at, total);
+    }
+
+    private RamBlockEntry readBlockEntry() throws IOException {
+        long at = in.position();
+        String idstr = in.readCountedString();
+        if (idstr.isEmpty()) {
+            throw in.fail(Reason.CORRUPT, at, "RAM block with an empty name");
+        }
+        long used = in.readLong();
+        if (used < 0 || used > listRemaining) {
+            throw in.fail(Reason.CORRUPT, at + 1 + idstr.length(),
+                    "block '%s' used_length 0x%x exceeds the 0x%x bytes left of the MEM_SIZE total",
+                    idstr, used, listRemaining);
+        }
+        if (used % pageSize != 0) {
+            throw in.fail(Reason.CORRUPT, at + 1 + idstr.length(),
+                    "block '%s' used_length 0x%x is not a multiple of the page size %d", idstr, used, pageSize);
+        }
+        if (codec.blocks.size() >= ctx.limits().maxRamBlocks()) {
+            throw in.fail(Reason.LIMIT_EXCEEDED, at, "more than %d RAM blocks", ctx.limits().maxRamBlocks());
+        }
+        long blockPageSize = readPostcopyPageSize();
+        long mrAddr = ignoreShared ? in.readLong() : -1;
+        RamBlock block = new RamBlock(idstr, used, blockPageSize, mrAddr);
+        if (codec.blocks.putIfAbsent(idstr, block) != null) {
+            throw in.fail(Reason.CORRUPT, at, "RAM block '%s' listed twice", idstr);
+        }
+        listRemaining -= used;
+        if (mappedRam) {
+            pendingMapped = block;
+        }
+        return new RamBlockEntry(at, block);
+    }
+
+    /**
+     * The optional per-block page size: present only with postcopy-ram when the block's page size
+     * differs from the host's (huge pages). The writer decides with its own host page size, which
+     * a reader cannot know; it can only be present when a 16-byte POSTCOPY_ADVISE announced
+     * several page sizes, and it is a power of two above the target page size that the ADVISE
+     * summary contains, which neither a following idstr length byte nor a RAM record header is.
+     */
+    private long readPostcopyPageSize() throws IOException {
+        if (advisePageSizes == 0 || Long.bitCount(advisePageSizes) < 2 || !in.ensure(8)) {
+            return -1;
+        }
+        long v = in.peekLong(0);
+        if (v > pageSize && Long.bitCount(v) == 1 && (advisePageSizes & v) != 0) {
+            in.skip(8);
+            return v;
+        }
+        return -1;
+    }
+
+    private MappedRamBlock readMappedHeader() throws IOException {
+        RamBlock block = pendingMapped;
+        pendingMapped = null;
+        long at = in.position();
+        int off = in.take(MappedRamHeader.SIZE);
+        MappedRamHeader h = MappedRamHeader.decode(in.array(), off);
+        if (h.version() != MappedRamHeader.VERSION) {
+            throw in.fail(Reason.UNSUPPORTED_VERSION, at, "mapped-ram header version %d (expected 1)", h.version());
+        }
+        if (h.pageSize() != pageSize) {
+            throw in.fail(Reason.CORRUPT, at + 4, "mapped-ram page size %d, stream page size %d", h.pageSize(), pageSize);
+        }
+        long bitmapBytes = MappedRamHeader.bitmapBytes(block.usedLength(), pageSize);
+        if (h.bitmapOffset() < in.position()) {
+            throw in.fail(Reason.CORRUPT, at + 12, "bitmap offset 0x%x points before its header's end 0x%x",
+                    h.bitmapOffset(), in.position());
+        }
+        if (h.pagesOffset() < h.bitmapOffset() + bitmapBytes || h.pagesOffset() % pageSize != 0) {
+            throw in.fail(Reason.CORRUPT, at + 20, "pages offset 0x%x overlaps the bitmap or is not page aligned",
+                    h.pagesOffset());
+        }
+        if (bitmapBytes > ctx.limits().maxBitmapBytes()) {
+            throw in.fail(Reason.LIMIT_EXCEEDED, at, "mapped-ram bitmap of %d bytes (limit %d)", bitmapBytes,
+                    ctx.limits().maxBitmapBytes());
+        }
+        long size = in.size();
+        if (size >= 0 && h.bitmapOffset() + bitmapBytes > size) {
+            throw in.fail(Reason.TRUNCATED, size, "bitmap of block '%s' ends past the end of the file", block.idstr());
+        }
+        in.skip(h.bitmapOffset() - in.position());
+        byte[] bitmap = in.readBytes((int) bitmapBytes);
+        region = new MappedRamBlock(at, block, h, bitmap);
+        nextSlot = 0;
+        return region;
+    }
+
+    private MigrationEvent nextMappedPage() throws IOException {
+        MappedRamBlock r = region;
+        long pages = r.pageCount();
+        long i = nextSlot;
+        while (i < pages && !r.isSet(i)) {
+            i++;
+        }
+        long pagesOffset = r.header().pagesOffset();
+        if (i >= pages) {
+            region = null;
+            long end = pagesOffset + r.block().usedLength();
+            in.seek(end);
+            return new MappedRamBlockEnd(end);
+        }
+        nextSlot = i + 1;
+        long slot = pagesOffset + i * pageSize;
+        in.seek(slot);
+        int off = in.take(pageSize);
+        return page.set(slot, RamPage.Kind.MAPPED, 0, r.block(), i * pageSize, in.array(), off, pageSize)
+                .mappedAt(pagesOffset);
+    }
+
+    private RamPage readPage(long at, long header, int flags, long addr) throws IOException {
+        int kindFlag = flags & ~RamFlags.CONTINUE;
+        if (mappedRam) {
+            throw in.fail(Reason.CORRUPT, at, "page record (flags 0x%x) in a mapped-ram stream", flags);
+        }
+        RamBlock block;
+        if ((flags & RamFlags.CONTINUE) != 0) {
+            block = codec.lastBlock;
+            if (block == null) {
+                throw in.fail(Reason.CORRUPT, at, "CONTINUE page record with no previous block");
+            }
+        } else {
+            long nameAt = in.position();
+            String idstr = in.readCountedString();
+            block = codec.blocks.get(idstr);
+            if (block == null) {
+                throw in.fail(Reason.CORRUPT, nameAt, "page record for unknown RAM block '%s'", idstr);
+            }
+            codec.lastBlock = block;
+        }
+        if (addr > block.usedLength() - pageSize) {
+            throw in.fail(Reason.CORRUPT, at, "page offset 0x%x outside block '%s' (used_length 0x%x)", addr,
+                    block.idstr(), block.usedLength());
+        }
+        switch (kindFlag) {
+            case RamFlags.ZERO: {
+                int off = in.take(1);
+                return page.set(at, RamPage.Kind.ZERO, flags, block, addr, in.array(), off, 1);
+            }
+            case RamFlags.PAGE: {
+                int off = in.take(pageSize);
+                return page.set(at, RamPage.Kind.PAGE, flags, block, addr, in.array(), off, pageSize);
+            }
+            case RamFlags.XBZRLE: {
+                long encAt = in.position();
+                int enc = in.readU8();
+                if (enc != RamFlags.XBZRLE_ENCODING) {
+                    throw in.fail(Reason.CORRUPT, encAt, "XBZRLE encoding byte 0x%02x (expected 0x01)", enc);
+                }
+                int len = in.readU16();
+                if (len > pageSize) {
+                    throw in.fail(Reason.CORRUPT, encAt + 1, "XBZRLE delta of %d bytes exceeds the page size %d", len, pageSize);
+                }
+                int off = in.take(len);
+                return page.set(at, RamPage.Kind.XBZRLE, flags, block, addr, in.array(), off, len);
+            }
+            case RamFlags.COMPRESS_PAGE: {
+                long lenAt = in.position();
+                long len = Integer.toUnsignedLong(in.readInt());
+                if (len > ctx.limits().maxCompressedPage() || len > pageSize + pageSize / 2 + 64) {
+                    throw in.fail(Reason.CORRUPT, lenAt, "compressed page of %d bytes (page size %d)", len, pageSize);
+                }
+                int off = in.take((int) len);
+                return page.set(at, RamPage.Kind.COMPRESSED, flags, block, addr, in.array(), off, (int) len);
+            }
+            default:
+                throw in.fail(Reason.CORRUPT, at, "unknown combination of RAM flags 0x%x", flags);
+        }
+    }
+}
