@@ -1,0 +1,23 @@
+package io.github.qmig.cli;
+
+/** qmig's exit codes; scripts depend on them (issue #5), so the numbers never change. */
+public enum ExitCode {
+    /** Success; for {@code validate}, every file valid. */
+    OK(0),
+    /** A file is invalid or unreadable as a migration file. */
+    INVALID(1),
+    /** Bad command line. */
+    USAGE(2),
+    /** An I/O error (missing file, disk full) or an internal error. */
+    IO_ERROR(3);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,78 @@
+package io.github.qmig.cli;
+
+import io.github.qmig.cli.command.ConvertCommand;
+import io.github.qmig.cli.command.InfoCommand;
+import io.github.qmig.codec.MigrationFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+/** The {@code qmig} root command. {@link #main} exits; {@link #run} is what tests call. */
+@Command(name = "qmig", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Inspect, convert and validate QEMU migration streams and mapped-ram files.",
+        subcommands = {InfoCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success (validate: every file valid)",
+            "1:a file is invalid or unreadable as a migration file",
+            "2:usage error",
+            "3:I/O or internal error"})
+public final class QmigCli {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean debug;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs qmig with the given output streams and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        QmigCli root = new QmigCli();
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(out).setErr(err);
+        cl.setExecutionExceptionHandler((e, cmd, parse) -> handle(e, root, err));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("qmig: " + ex.getMessage());
+            ex.getCommandLine().usage(err);
+            return ExitCode.USAGE.code();
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static int handle(Exception e, QmigCli root, PrintWriter err) {
+        ExitCode code;
+        String message;
+        if (e instanceof MigrationFormatException f) {
+            code = ExitCode.INVALID;
+            message = f.getMessage();
+        } else if (e instanceof NoSuchFileException f) {
+            code = ExitCode.IO_ERROR;
+            message = f.getFile() + ": no such file";
+        } else if (e instanceof AccessDeniedException f) {
+            code = ExitCode.IO_ERROR;
+            message = f.getFile() + ": permission denied";
+        } else if (e instanceof IOException) {
+            code = ExitCode.IO_ERROR;
+            message = e.getMessage() != null ? e.getMessage() : e.toString();
+        } else {
+            code = ExitCode.IO_ERROR;
+            message = "internal error: " + e;
+        }
+        err.println("qmig: " + message);
+        if (root.debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code.code();
+    }
+}

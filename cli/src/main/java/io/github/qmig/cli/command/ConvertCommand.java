@@ -1,0 +1,64 @@
+package io.github.qmig.cli.command;
+
+import io.github.qmig.cli.ExitCode;
+import io.github.qmig.tools.MigrationInput;
+import io.github.qmig.tools.StreamConverter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = "Rewrite a migration file as a stream or as mapped-ram. The output appears only when complete.")
+public final class ConvertCommand implements Callable<Integer> {
+
+    /** Target layouts. */
+    public enum Layout {
+        stream, mapped_ram;
+
+        @Override
+        public String toString() {
+            return name().replace('_', '-');
+        }
+    }
+
+    @Option(names = "--to", required = true, paramLabel = "LAYOUT", converter = LayoutConverter.class,
+            description = "stream or mapped-ram.")
+    Layout to;
+
+    @Parameters(index = "0", paramLabel = "IN", description = "Input file, or - for standard input.")
+    String input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output file.")
+    Path output;
+
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+            description = "Byte offset where the input stream starts.")
+    long offset;
+
+    @Override
+    public Integer call() throws Exception {
+        try (MigrationInput in = MigrationInput.open(input, offset)) {
+            switch (to) {
+                case stream -> StreamConverter.toStream(in, output);
+                default -> throw new UnsupportedOperationException("--to " + to + " is not implemented yet");
+            }
+        }
+        return ExitCode.OK.code();
+    }
+
+    /** Accepts "stream" and "mapped-ram". */
+    static final class LayoutConverter implements picocli.CommandLine.ITypeConverter<Layout> {
+        @Override
+        public Layout convert(String value) {
+            return switch (value) {
+                case "stream" -> Layout.stream;
+                case "mapped-ram" -> Layout.mapped_ram;
+                default -> throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a layout (expected stream or mapped-ram)");
+            };
+        }
+    }
+}

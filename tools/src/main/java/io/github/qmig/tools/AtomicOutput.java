@@ -1,0 +1,113 @@
+package io.github.qmig.tools;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An output that appears only when complete: bytes go to a temporary file beside the target, which
+ * {@link #commit()} fsyncs and renames into place. Closing without committing (any failure,
+ * Ctrl-C through the shutdown hook) deletes the temporary file and leaves an existing target as it
+ * was.
+ */
+public final class AtomicOutput implements Closeable {
+
+    private final Path target;
+    private final Path temp;
+    private final FileChannel channel;
+    private final Thread cleanup;
+    private boolean committed;
+
+    private AtomicOutput(Path target, Path temp, FileChannel channel) {
+        this.target = target;
+        this.temp = temp;
+        this.channel = channel;
+        this.cleanup = new Thread(this::discard, "qmig-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+    }
+
+    /**
+     * Creates the temporary file for {@code target}.
+     *
+     * @param inputs files the output must not replace
+     * @throws IOException if the target is one of the inputs or its directory is not writable
+     */
+    public static AtomicOutput create(Path target, Path... inputs) throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        for (Path in : inputs) {
+            if (in != null && sameFile(abs, in)) {
+                throw new IOException(target + ": output is the same file as the input; refusing to overwrite it");
+            }
+        }
+        Path dir = abs.getParent();
+        if (Files.isDirectory(abs)) {
+            throw new IOException(target + ": is a directory");
+        }
+        Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".qmig-tmp");
+        FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new AtomicOutput(abs, temp, ch);
+    }
+
+    private static boolean sameFile(Path target, Path input) throws IOException {
+        Path in = input.toAbsolutePath().normalize();
+        if (in.equals(target)) {
+            return true;
+        }
+        return Files.exists(target) && Files.exists(in) && Files.isSameFile(target, in);
+    }
+
+    public FileChannel channel() {
+        return channel;
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    /** Flushes to disk and moves the file into place. */
+    public void commit() throws IOException {
+        channel.force(true);
+        channel.close();
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        committed = true;
+        removeHook();
+    }
+
+    private void discard() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the file is deleted next; nothing else to do
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // best effort on the failure path
+        }
+    }
+
+    private void removeHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException ignored) {
+            // already shutting down: the hook runs and finds nothing to delete
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!committed) {
+            discard();
+            removeHook();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.github.qmig.tools;
+
+import io.github.qmig.codec.ByteSource;
+import io.github.qmig.codec.MigrationFormatException;
+import io.github.qmig.codec.MigrationFormatException.Reason;
+import io.github.qmig.codec.MigrationReader;
+import io.github.qmig.codec.ReadOptions;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A migration stream as users have it: a plain file (seekable), standard input ({@code -}), a
+ * zstd/gzip/xz file, or a libvirt save image whose stream follows its header raw, compressed, or
+ * as mapped-ram ({@code sparse}). Everything is recognised by magic bytes. The stream's offsets are
+ * file offsets where the file is read directly (plain and libvirt raw/sparse: mapped-ram offsets
+ * stay absolute), and count from 0 in a decompressed stream.
+ */
+public final class MigrationInput implements Closeable {
+
+    /** Name used for standard input in messages. */
+    public static final String STDIN = "<stdin>";
+    private static final int MAX_LIBVIRT_DATA = 64 << 20;
+
+    private final String name;
+    private final ByteSource source;
+    private final Compression compression;
+    private final LibvirtHeader libvirt;
+    private final Path path;
+    private final Closeable owned;
+
+    private MigrationInput(String name, ByteSource source, Compression compression, LibvirtHeader libvirt,
+                           Path path, Closeable owned) {
+        this.name = name;
+        this.source = source;
+        this.compression = compression;
+        this.libvirt = libvirt;
+        this.path = path;
+        this.owned = owned;
+    }
+
+    /** Opens {@code file}, or standard input for {@code "-"}, starting the stream at {@code offset}. */
+    public static MigrationInput open(String file, long offset) throws IOException {
+        if (file.equals("-")) {
+            return ofStream(System.in, STDIN, offset, null);
+        }
+        return open(Path.of(file), offset);
+    }
+
+    public static MigrationInput open(Path file, long offset) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory");
+        }
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+        try {
+            return ofChannel(ch, file, offset);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static MigrationInput ofChannel(FileChannel ch, Path file, long offset) throws IOException {
+        String name = file.toString();
+        byte[] head = new byte[LibvirtHeader.SIZE];
+        int n = readAt(ch, offset, head);
+        if (LibvirtHeader.matches(head, n)) {
+            if (n < LibvirtHeader.SIZE) {
+                throw new MigrationFormatException(Reason.TRUNCATED, name, offset + n, offset, null,
+                        "libvirt save image header cut short");
+            }
+            LibvirtHeader h = LibvirtHeader.parseFixed(head, name, MAX_LIBVIRT_DATA);
+            byte[] data = new byte[(int) h.dataLength()];
+            if (readAt(ch, offset + LibvirtHeader.SIZE, data) < data.length) {
+                throw new MigrationFormatException(Reason.TRUNCATED, name, ch.size(), offset, null,
+                        "libvirt save image data area cut short");
+            }
+            h = h.withData(data);
+            long start = offset + h.streamOffset();
+            Compression c = libvirtCompression(h, name);
+            if (c == Compression.NONE) {
+                return new MigrationInput(name, ByteSource.of(ch, name, start, true), c, h, file, null);
+            }
+            InputStream in = Channels.newInputStream(ch.position(start));
+            return new MigrationInput(name, ByteSource.of(c.decompress(new BufferedInputStream(in, 1 << 16)),
+                    name + " (" + c.name().toLowerCase() + ")", 0), c, h, file, ch);
+        }
+        Compression c = Compression.detect(head, n);
+        if (c == Compression.NONE) {
+            return new MigrationInput(name, ByteSource.of(ch, name, offset, true), c, null, file, null);
+        }
+        InputStream in = Channels.newInputStream(ch.position(offset));
+        return new MigrationInput(name, ByteSource.of(c.decompress(new BufferedInputStream(in, 1 << 16)),
+                name + " (" + c.name().toLowerCase() + ")", 0), c, null, file, ch);
+    }
+
+    /** A stream input (pipes, stdin): detection by peeking; nothing is seekable. */
+    public static MigrationInput ofStream(InputStream raw, String name, long offset, Closeable owned) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        in.skipNBytes(offset);
+        in.mark(LibvirtHeader.SIZE);
+        byte[] head = new byte[LibvirtHeader.SIZE];
+        int n = in.readNBytes(head, 0, head.length);
+        in.reset();
+        LibvirtHeader h = null;
+        if (LibvirtHeader.matches(head, n)) {
+            if (n < LibvirtHeader.SIZE) {
+                throw new MigrationFormatException(Reason.TRUNCATED, name, offset + n, offset, null,
+                        "libvirt save image header cut short");
+            }
+            h = LibvirtHeader.parseFixed(head, name, MAX_LIBVIRT_DATA);
+            in.skipNBytes(LibvirtHeader.SIZE);
+            byte[] data = in.readNBytes((int) h.dataLength());
+            if (data.length < h.dataLength()) {
+                throw new MigrationFormatException(Reason.TRUNCATED, name, offset + LibvirtHeader.SIZE + data.length,
+                        offset, null, "libvirt save image data area cut short");
+            }
+            h = h.withData(data);
+            Compression c = libvirtCompression(h, name);
+            long start = offset + h.streamOffset();
+            InputStream s = c == Compression.NONE ? in : c.decompress(in);
+            return new MigrationInput(name, ByteSource.of(s, name, c == Compression.NONE ? start : 0), c, h, null, owned);
+        }
+        Compression c = Compression.detect(head, n);
+        InputStream s = c.decompress(in);
+        return new MigrationInput(name, ByteSource.of(s, name, c == Compression.NONE ? offset : 0), c, null, null, owned);
+    }
+
+    private static Compression libvirtCompression(LibvirtHeader h, String name) throws MigrationFormatException {
+        Compression c = Compression.ofLibvirtFormat(h.format());
+        if (c == null) {
+            throw new MigrationFormatException(Reason.UNSUPPORTED_VERSION, name, 28, 0, null,
+                    "libvirt save image format " + h.formatName() + " is not supported (raw, gzip, xz, zstd, sparse are)");
+        }
+        return c;
+    }
+
+    private static int readAt(FileChannel ch, long at, byte[] dst) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(dst);
+        while (b.hasRemaining()) {
+            int r = ch.read(b, at + b.position());
+            if (r < 0) {
+                break;
+            }
+        }
+        return b.position();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The file, or null for standard input. */
+    public Path path() {
+        return path;
+    }
+
+    public ByteSource source() {
+        return source;
+    }
+
+    public Compression compression() {
+        return compression;
+    }
+
+    /** The libvirt header, or null if the input is not a libvirt save image. */
+    public LibvirtHeader libvirt() {
+        return libvirt;
+    }
+
+    /** "plain", "zstd", "gzip", "xz", or "libvirt" (optionally "+zstd" etc.). */
+    public String kind() {
+        String c = compression == Compression.NONE ? "" : compression.name().toLowerCase();
+        if (libvirt != null) {
+            return c.isEmpty() ? "libvirt" : "libvirt+" + c;
+        }
+        return c.isEmpty() ? "plain" : c;
+    }
+
+    public boolean seekable() {
+        return source.isSeekable();
+    }
+
+    /** A reader over this input (closing the reader closes the input's source). */
+    public MigrationReader reader(ReadOptions options) throws IOException {
+        return MigrationReader.of(source, options);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            source.close();
+        } finally {
+            if (owned != null) {
+                owned.close();
+            }
+        }
+    }
+}

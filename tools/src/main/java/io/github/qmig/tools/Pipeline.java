@@ -1,0 +1,25 @@
+package io.github.qmig.tools;
+
+import io.github.qmig.codec.MigrationEvent;
+import io.github.qmig.codec.MigrationReader;
+
+import java.io.IOException;
+
+/** The one data path: every event of a reader, in order, to each consumer. */
+public final class Pipeline {
+
+    private Pipeline() {
+    }
+
+    /** Feeds every event to the consumers; returns the number of events. */
+    public static long run(MigrationReader reader, EventConsumer... consumers) throws IOException {
+        long n = 0;
+        for (MigrationEvent e = reader.next(); e != null; e = reader.next()) {
+            for (EventConsumer c : consumers) {
+                c.accept(e);
+            }
+            n++;
+        }
+        return n;
+    }
+}
