@@ -132,6 +132,11 @@ public final class ByteSource implements Closeable {
             return true;
         }
         if (n > buf.length) {
+            // More than the buffer holds: fine to answer "no" when the input ends first (a
+            // lookahead near the end of a large input), a caller's error otherwise.
+            if (!ensure(buf.length)) {
+                return false;
+            }
             throw new IllegalArgumentException("cannot buffer " + n + " bytes (capacity " + buf.length + ")");
         }
         if (pos > 0) {

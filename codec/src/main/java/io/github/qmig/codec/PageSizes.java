@@ -19,7 +19,8 @@ final class PageSizes {
                 return 1 << bits;
             }
         }
-        if (fromDescription > 0 && Integer.bitCount(fromDescription) == 1) {
+        // The description is untrusted: only a page size a target can have (512 B to 64 KiB) is used.
+        if (fromDescription >= 512 && fromDescription <= 1 << 16 && Integer.bitCount(fromDescription) == 1) {
             return fromDescription;
         }
         String machine = config != null ? config.machine() : "";

@@ -171,6 +171,10 @@ final class RamBody implements SectionBody {
             throw in.fail(Reason.CORRUPT, at + 12, "bitmap offset 0x%x points before its header's end 0x%x",
                     h.bitmapOffset(), in.position());
         }
+        if (h.bitmapOffset() > Long.MAX_VALUE - bitmapBytes || h.pagesOffset() > Long.MAX_VALUE - block.usedLength()) {
+            throw in.fail(Reason.CORRUPT, at + 12, "mapped-ram offsets 0x%x/0x%x of block '%s' are beyond any file",
+                    h.bitmapOffset(), h.pagesOffset(), block.idstr());
+        }
         if (h.pagesOffset() < h.bitmapOffset() + bitmapBytes || h.pagesOffset() % pageSize != 0) {
             throw in.fail(Reason.CORRUPT, at + 20, "pages offset 0x%x overlaps the bitmap or is not page aligned",
                     h.pagesOffset());
@@ -186,14 +190,14 @@ final class RamBody implements SectionBody {
         in.skip(h.bitmapOffset() - in.position());
         byte[] bitmap = in.readBytes((int) bitmapBytes);
         region = new MappedRamBlock(at, block, h, bitmap);
-        nextSlot = 0;
+        nextSlot = codec.mappedPages ? 0 : Long.MAX_VALUE;
         return region;
     }
 
     private MigrationEvent nextMappedPage() throws IOException {
         MappedRamBlock r = region;
         long pages = r.pageCount();
-        long i = nextSlot;
+        long i = Math.min(nextSlot, pages);
         while (i < pages && !r.isSet(i)) {
             i++;
         }

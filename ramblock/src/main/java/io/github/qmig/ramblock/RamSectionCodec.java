@@ -24,7 +24,22 @@ public final class RamSectionCodec implements SectionBodyCodec {
     public static final int VERSION = 4;
 
     final Map<String, RamBlock> blocks = new LinkedHashMap<>();
+    final boolean mappedPages;
     RamBlock lastBlock;
+
+    /** A codec that returns the pages of mapped-ram regions as {@link RamPage.Kind#MAPPED} events. */
+    public RamSectionCodec() {
+        this(true);
+    }
+
+    /**
+     * @param mappedPages whether to read the pages of mapped-ram regions; without them the reader
+     *                    seeks from each {@link MappedRamBlock} straight to its {@link MappedRamBlockEnd}
+     *                    (for callers that read the pages in place, e.g. {@code MappedRamPages})
+     */
+    public RamSectionCodec(boolean mappedPages) {
+        this.mappedPages = mappedPages;
+    }
 
     /** Reader options with this codec registered: what reading any real file needs. */
     public static ReadOptions register(ReadOptions options) {
@@ -34,6 +49,11 @@ public final class RamSectionCodec implements SectionBodyCodec {
     /** Read options with default limits and the RAM codec. */
     public static ReadOptions defaultOptions() {
         return register(ReadOptions.defaults());
+    }
+
+    /** Read options whose RAM codec skips mapped-ram page regions instead of reading them. */
+    public static ReadOptions withoutMappedPages(ReadOptions options) {
+        return options.withCodec(() -> new RamSectionCodec(false));
     }
 
     @Override

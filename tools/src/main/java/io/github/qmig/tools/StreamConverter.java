@@ -2,28 +2,60 @@ package io.github.qmig.tools;
 
 import io.github.qmig.codec.ByteSink;
 import io.github.qmig.codec.MigrationReader;
-import io.github.qmig.codec.MigrationWriter;
+import io.github.qmig.codec.ReadOptions;
+import io.github.qmig.mappedram.MappedRamPages;
+import io.github.qmig.mappedram.MappedRamToStream;
+import io.github.qmig.mappedram.MappedRamWriter;
 import io.github.qmig.ramblock.RamSectionCodec;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * {@code qmig convert}: reads any input the reader reads and writes it in the requested layout,
- * through an {@link AtomicOutput}: the target appears only when the conversion finished.
+ * {@code qmig convert}: reads any input the reader reads (stream or mapped-ram, plain, compressed,
+ * libvirt, stdin) and writes the requested layout through an {@link AtomicOutput}, so the target
+ * appears only when the conversion finished and the input is never overwritten.
  */
 public final class StreamConverter {
 
     private StreamConverter() {
     }
 
-    /** Re-encodes a stream as a stream: every event written back, so the bytes are identical. */
-    public static void toStream(MigrationInput input, Path output) throws IOException {
+    /**
+     * Writes a plain stream: a plain input is re-encoded byte for byte; a mapped-ram input gets its
+     * pages as PAGE/ZERO records.
+     *
+     * @param offset where the stream starts in the output (bytes before it are zero)
+     */
+    public static void toStream(MigrationInput input, Path output, long offset) throws IOException {
+        boolean inPlace = input.seekable();
+        ReadOptions options = inPlace ? RamSectionCodec.withoutMappedPages(ReadOptions.defaults())
+                : RamSectionCodec.defaultOptions();
+        try (AtomicOutput out = AtomicOutput.create(output, input.path());
+             MigrationReader r = input.reader(options)) {
+            ByteSink sink = ByteSink.of(out.channel(), 0, false);
+            sink.skipTo(offset);
+            try (MappedRamToStream w = new MappedRamToStream(sink, r, inPlace ? new MappedRamPages(r) : null,
+                    out.target().getParent())) {
+                Pipeline.run(r, w);
+                w.finish();
+            }
+            out.commit();
+        }
+    }
+
+    /**
+     * Writes QEMU's mapped-ram layout.
+     *
+     * @param offset where the stream starts in the output ({@code file:OUT,offset=N}); mapped-ram
+     *               offsets in the file are absolute
+     */
+    public static void toMappedRam(MigrationInput input, Path output, long offset) throws IOException {
         try (AtomicOutput out = AtomicOutput.create(output, input.path());
              MigrationReader r = input.reader(RamSectionCodec.defaultOptions())) {
-            MigrationWriter w = MigrationWriter.of(ByteSink.of(out.channel(), 0, false));
-            Pipeline.run(r, w::write);
-            w.flush();
+            MappedRamWriter w = new MappedRamWriter(out.channel(), offset, r);
+            Pipeline.run(r, w);
+            w.finish();
             out.commit();
         }
     }

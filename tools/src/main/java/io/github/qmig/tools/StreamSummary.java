@@ -1,5 +1,7 @@
 package io.github.qmig.tools;
 
+import io.github.qmig.codec.EventConsumer;
+
 import io.github.qmig.codec.Command;
 import io.github.qmig.codec.Configuration;
 import io.github.qmig.codec.EndOfFile;

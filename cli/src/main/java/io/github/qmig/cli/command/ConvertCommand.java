@@ -35,15 +35,21 @@ public final class ConvertCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
-            description = "Byte offset where the input stream starts.")
+            description = "Byte offset where the stream starts in OUT, as QEMU's file:OUT,offset=N "
+                    + "(mapped-ram offsets stay absolute file offsets).")
     long offset;
+
+    @Option(names = "--input-offset", paramLabel = "N", defaultValue = "0",
+            description = "Byte offset where the stream starts in IN.")
+    long inputOffset;
 
     @Override
     public Integer call() throws Exception {
-        try (MigrationInput in = MigrationInput.open(input, offset)) {
+        try (MigrationInput in = MigrationInput.open(input, inputOffset)) {
             switch (to) {
-                case stream -> StreamConverter.toStream(in, output);
-                default -> throw new UnsupportedOperationException("--to " + to + " is not implemented yet");
+                case stream -> StreamConverter.toStream(in, output, offset);
+                case mapped_ram -> StreamConverter.toMappedRam(in, output, offset);
+                default -> throw new IllegalStateException(to.toString());
             }
         }
         return ExitCode.OK.code();

@@ -1,6 +1,5 @@
-package io.github.qmig.tools;
+package io.github.qmig.codec;
 
-import io.github.qmig.codec.MigrationEvent;
 
 import java.io.IOException;
 

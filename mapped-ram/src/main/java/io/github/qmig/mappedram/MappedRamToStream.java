@@ -1,0 +1,181 @@
+package io.github.qmig.mappedram;
+
+import io.github.qmig.codec.BodyContext;
+import io.github.qmig.codec.ByteSink;
+import io.github.qmig.codec.Configuration;
+import io.github.qmig.codec.EventConsumer;
+import io.github.qmig.codec.MigrationEvent;
+import io.github.qmig.codec.MigrationFormatException.Reason;
+import io.github.qmig.codec.MigrationWriter;
+import io.github.qmig.codec.SectionHeader;
+import io.github.qmig.codec.SectionType;
+import io.github.qmig.ramblock.MappedRamBlock;
+import io.github.qmig.ramblock.MappedRamBlockEnd;
+import io.github.qmig.ramblock.PageReplayer;
+import io.github.qmig.ramblock.PageSource;
+import io.github.qmig.ramblock.RamBlock;
+import io.github.qmig.ramblock.RamBlockEntry;
+import io.github.qmig.ramblock.RamFlags;
+import io.github.qmig.ramblock.RamPage;
+import io.github.qmig.ramblock.SparsePageStore;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a plain migration stream from the events of any stream. A plain input passes through
+ * unchanged (byte for byte). A mapped-ram input loses its layout (format reference 8.8): the
+ * configuration drops {@code mapped-ram}, block list entries lose their MappedRamHeader and region,
+ * and the first RAM PART/END section carries every page as a record, in block order: PAGE for a
+ * set bitmap bit, ZERO for a clear one, the block name sent once per block and CONTINUE after it
+ * ({@code save_page_header}).
+ *
+ * <p>Pages come from the input file in place when it is seekable ({@link MappedRamPages}, reader
+ * run without mapped pages); from a pipe they are collected in a temporary sparse file.
+ */
+public final class MappedRamToStream implements EventConsumer, AutoCloseable {
+
+    private static final int RUN = 256;
+
+    private final MigrationWriter out;
+    private final ByteSink sink;
+    private final BodyContext input;
+    private final MappedRamPages inPlace;
+    private final Path tempDir;
+    private SparsePageStore store;
+    private PageReplayer replayer;
+    private FileChannel temp;
+    private Path tempFile;
+    private long tempEnd;
+    private boolean mapped;
+    private boolean pagesWritten;
+    private final List<RamBlock> blocks = new ArrayList<>();
+
+    /**
+     * @param inPlace the input's pages read in place, or null to collect them from the events
+     * @param tempDir where to collect pages from a pipe
+     */
+    public MappedRamToStream(ByteSink sink, BodyContext input, MappedRamPages inPlace, Path tempDir) {
+        this.sink = sink;
+        this.out = MigrationWriter.of(sink);
+        this.input = input;
+        this.inPlace = inPlace;
+        this.tempDir = tempDir;
+    }
+
+    @Override
+    public void accept(MigrationEvent e) throws IOException {
+        if (e instanceof RamPage p && p.kind() == RamPage.Kind.MAPPED) {
+            if (inPlace == null) {
+                replayer.apply(p);
+            }
+        } else if (e instanceof MappedRamBlock m) {
+            if (inPlace != null) {
+                inPlace.add(m);
+            }
+        } else if (e instanceof MappedRamBlockEnd) {
+            return;
+        } else if (e instanceof Configuration c) {
+            mapped = c.hasCapability(MappedRamWriter.CAPABILITY);
+            List<String> caps = new ArrayList<>(c.capabilities());
+            caps.remove(MappedRamWriter.CAPABILITY);
+            out.write(mapped ? c.withCapabilities(caps) : c);
+        } else if (e instanceof RamBlockEntry b) {
+            out.write(b);
+            if (mapped) {
+                blocks.add(b.block());
+                if (inPlace == null) {
+                    collect(b.block());
+                }
+            }
+        } else if (e instanceof SectionHeader h) {
+            out.write(h);
+            if (mapped && !pagesWritten && h.idstr().equals("ram")
+                    && (h.type() == SectionType.PART || h.type() == SectionType.END)) {
+                writePages();
+                pagesWritten = true;
+            }
+        } else {
+            out.write(e);
+        }
+    }
+
+    private void collect(RamBlock b) throws IOException {
+        int pageSize = input.pageSize();
+        if (store == null) {
+            store = new SparsePageStore(pageSize);
+            replayer = new PageReplayer(store, input.source());
+            tempFile = Files.createTempFile(tempDir, ".qmig-pages", ".tmp");
+            temp = FileChannel.open(tempFile, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE);
+        }
+        store.declare(b, temp, tempEnd);
+        tempEnd += b.usedLength();
+    }
+
+    private void writePages() throws IOException {
+        PageSource pages = inPlace != null ? inPlace : store;
+        if (store != null) {
+            store.flush();
+        }
+        int pageSize = input.pageSize();
+        byte[] run = new byte[RUN * pageSize];
+        RamPage page = new RamPage();
+        for (RamBlock b : blocks) {
+            long count = b.usedLength() / pageSize;
+            boolean named = false;
+            for (long i = 0; i < count; ) {
+                int n = 1;
+                if (pages.present(b, i)) {
+                    while (n < RUN && i + n < count && pages.present(b, i + n)) {
+                        n++;
+                    }
+                    if (inPlace != null) {
+                        inPlace.readRun(b, i, n, run, 0);
+                    } else {
+                        for (int k = 0; k < n; k++) {
+                            pages.read(b, i + k, run, k * pageSize);
+                        }
+                    }
+                    for (int k = 0; k < n; k++) {
+                        int flags = RamFlags.PAGE | (named ? RamFlags.CONTINUE : 0);
+                        page.set(sink.position(), RamPage.Kind.PAGE, flags, b, (i + k) * pageSize, run, k * pageSize, pageSize)
+                                .writeTo(sink);
+                        named = true;
+                    }
+                } else {
+                    int flags = RamFlags.ZERO | (named ? RamFlags.CONTINUE : 0);
+                    page.set(sink.position(), RamPage.Kind.ZERO, flags, b, i * pageSize, run, RUN * pageSize - 1, 1);
+                    run[RUN * pageSize - 1] = 0;
+                    page.writeTo(sink);
+                    named = true;
+                }
+                i += n;
+            }
+        }
+    }
+
+    /** Checks that the pages found a section to travel in, and flushes. */
+    public void finish() throws IOException {
+        if (mapped && !pagesWritten) {
+            throw input.source().fail(Reason.CORRUPT, input.source().position(),
+                    "mapped-ram stream without a RAM PART or END section to carry its pages");
+        }
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (replayer != null) {
+            replayer.close();
+        }
+        if (temp != null) {
+            temp.close();
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.github.qmig.ramblock;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The final content of every page of every block, kept on disk, never in the heap: each block is a
+ * region of a file (its own extracted file, its page region in a mapped-ram output, or a temporary
+ * file), written at {@code base + page offset}. Zero pages are never written, so they stay holes.
+ *
+ * <p>Per block, two bitsets (one bit per page, the only per-page state in memory): {@code present}
+ * (the page holds data; exactly a mapped-ram bitmap) and {@code written} (bytes were ever written
+ * to the slot). A page that was written and later became zero is zeroed by {@link #finish()}, so
+ * regions read back exactly. Writes to consecutive slots are combined into large positional writes.
+ */
+public final class SparsePageStore implements PageSource {
+
+    private static final int COMBINE = 1 << 20;
+
+    private static final class Slot {
+        final RamBlock block;
+        final FileChannel channel;
+        final long base;
+        final long[] present;
+        final long[] written;
+
+        Slot(RamBlock block, FileChannel channel, long base, int pageSize) {
+            this.block = block;
+            this.channel = channel;
+            this.base = base;
+            int words = (int) ((block.usedLength() / pageSize + 63) >>> 6);
+            this.present = new long[words];
+            this.written = new long[words];
+        }
+    }
+
+    private final int pageSize;
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final byte[] pending = new byte[COMBINE];
+    private Slot pendingSlot;
+    private long pendingStart;
+    private int pendingLen;
+
+    public SparsePageStore(int pageSize) {
+        this.pageSize = pageSize;
+    }
+
+    /** Bytes of heap the bitsets of a block of {@code usedLength} take. */
+    public static long bitsetBytes(long usedLength, int pageSize) {
+        return 2 * ((usedLength / pageSize + 63) / 64 * 8);
+    }
+
+    /** Places a block's pages at {@code base} in {@code channel}. */
+    public void declare(RamBlock block, FileChannel channel, long base) {
+        if (slots.containsKey(block.idstr())) {
+            throw new IllegalStateException("block declared twice: " + block.idstr());
+        }
+        slots.put(block.idstr(), new Slot(block, channel, base, pageSize));
+    }
+
+    public boolean declared(String idstr) {
+        return slots.containsKey(idstr);
+    }
+
+    @Override
+    public List<RamBlock> blocks() {
+        List<RamBlock> out = new ArrayList<>(slots.size());
+        slots.values().forEach(s -> out.add(s.block));
+        return out;
+    }
+
+    @Override
+    public int pageSize() {
+        return pageSize;
+    }
+
+    private Slot slot(RamBlock block) {
+        Slot s = slots.get(block.idstr());
+        if (s == null) {
+            throw new IllegalStateException("block not declared: " + block.idstr());
+        }
+        return s;
+    }
+
+    /** Stores a full page (an all-zero page is stored as a hole, like a ZERO record). */
+    public void put(RamBlock block, long offset, byte[] src, int off) throws IOException {
+        if (Pages.isZero(src, off, pageSize)) {
+            zero(block, offset);
+            return;
+        }
+        Slot s = slot(block);
+        long index = offset / pageSize;
+        set(s.present, index);
+        set(s.written, index);
+        if (pendingSlot != s || pendingStart + pendingLen != offset || pendingLen + pageSize > COMBINE) {
+            flush();
+            pendingSlot = s;
+            pendingStart = offset;
+        }
+        System.arraycopy(src, off, pending, pendingLen, pageSize);
+        pendingLen += pageSize;
+    }
+
+    /** Marks a page zero. */
+    public void zero(RamBlock block, long offset) {
+        Slot s = slot(block);
+        clear(s.present, offset / pageSize);
+    }
+
+    @Override
+    public boolean present(RamBlock block, long index) {
+        return get(slot(block).present, index);
+    }
+
+    @Override
+    public void read(RamBlock block, long index, byte[] dst, int off) throws IOException {
+        Slot s = slot(block);
+        long offset = index * pageSize;
+        if (!get(s.present, index)) {
+            System.arraycopy(Pages.zeros(pageSize), 0, dst, off, pageSize);
+            return;
+        }
+        if (pendingSlot == s && offset >= pendingStart && offset < pendingStart + pendingLen) {
+            System.arraycopy(pending, (int) (offset - pendingStart), dst, off, pageSize);
+            return;
+        }
+        readFully(s.channel, ByteBuffer.wrap(dst, off, pageSize), s.base + offset);
+    }
+
+    /** The block's present-page bitmap as QEMU writes it: 64-bit little-endian words. */
+    public byte[] bitmap(RamBlock block) {
+        long[] words = slot(block).present;
+        ByteBuffer b = ByteBuffer.allocate(words.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long w : words) {
+            b.putLong(w);
+        }
+        return b.array();
+    }
+
+    /** Pages present in the block. */
+    public long presentPages(RamBlock block) {
+        long n = 0;
+        for (long w : slot(block).present) {
+            n += Long.bitCount(w);
+        }
+        return n;
+    }
+
+    /** Writes combined pages out. */
+    public void flush() throws IOException {
+        if (pendingLen > 0) {
+            writeFully(pendingSlot.channel, ByteBuffer.wrap(pending, 0, pendingLen), pendingSlot.base + pendingStart);
+        }
+        pendingLen = 0;
+        pendingSlot = null;
+    }
+
+    /** Flushes, and zeroes the slots of pages that held data once and are zero now. */
+    public void finish() throws IOException {
+        flush();
+        byte[] zeros = Pages.zeros(pageSize);
+        for (Slot s : slots.values()) {
+            for (int w = 0; w < s.written.length; w++) {
+                long stale = s.written[w] & ~s.present[w];
+                while (stale != 0) {
+                    int bit = Long.numberOfTrailingZeros(stale);
+                    stale &= stale - 1;
+                    long index = (long) w * 64 + bit;
+                    writeFully(s.channel, ByteBuffer.wrap(zeros, 0, pageSize), s.base + index * pageSize);
+                }
+                s.written[w] = s.present[w];
+            }
+        }
+    }
+
+    private static void set(long[] bits, long i) {
+        bits[(int) (i >>> 6)] |= 1L << i;
+    }
+
+    private static void clear(long[] bits, long i) {
+        bits[(int) (i >>> 6)] &= ~(1L << i);
+    }
+
+    private static boolean get(long[] bits, long i) {
+        return (bits[(int) (i >>> 6)] & (1L << i)) != 0;
+    }
+
+    static void writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        while (b.hasRemaining()) {
+            at += ch.write(b, at);
+        }
+    }
+
+    static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        while (b.hasRemaining()) {
+            int r = ch.read(b, at);
+            if (r < 0) {
+                b.put(Pages.zeros(b.remaining()), 0, b.remaining()); // a hole past the end reads as zeros
+                return;
+            }
+            at += r;
+        }
+    }
+}
