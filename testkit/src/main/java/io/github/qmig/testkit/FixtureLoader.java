@@ -67,7 +67,7 @@ public final class FixtureLoader {
         Duration timeout = o.timeout() != null ? o.timeout() : QemuVm.MIGRATION_TIMEOUT;
 
         Map<String, Boolean> caps = new LinkedHashMap<>(meta.loadCapabilities());
-        Map<String, Object> params = new LinkedHashMap<>(meta.loadParameters());
+        Map<String, Object> params = new LinkedHashMap<>(o.dropParameters() ? Map.of() : meta.loadParameters());
         if (o.mappedRam() != null) {
             if (o.mappedRam()) {
                 caps.put("mapped-ram", true);
@@ -102,7 +102,8 @@ public final class FixtureLoader {
         try (QemuVm vm = b.start()) {
             vm.setCapabilities(caps);
             vm.setParameters(params);
-            String uri = "exec".equals(meta.loadUri()) ? execUri(file, offset) : QemuVm.fileUri(file, offset);
+            String scheme = o.uriScheme() != null ? o.uriScheme() : meta.loadUri();
+            String uri = "exec".equals(scheme) ? execUri(file, offset) : QemuVm.fileUri(file, offset);
             JsonNode q = vm.migrateIncoming(uri, timeout);
             List<RamRange> ranges = GuestRam.snapshot(vm);
             return new LoadResult(ranges, q, vm.commandLine(), vm.stderr());
