@@ -1,6 +1,7 @@
 package io.github.qmig.cli;
 
 import io.github.qmig.cli.command.ConvertCommand;
+import io.github.qmig.cli.command.DumpCommand;
 import io.github.qmig.cli.command.ExtractCommand;
 import io.github.qmig.cli.command.InfoCommand;
 import io.github.qmig.codec.MigrationFormatException;
@@ -16,7 +17,7 @@ import java.nio.file.NoSuchFileException;
 /** The {@code qmig} root command. {@link #main} exits; {@link #run} is what tests call. */
 @Command(name = "qmig", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Inspect, convert and validate QEMU migration streams and mapped-ram files.",
-        subcommands = {InfoCommand.class, ConvertCommand.class, ExtractCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, ConvertCommand.class, ExtractCommand.class, DumpCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (validate: every file valid)",

@@ -119,7 +119,8 @@ public final class FixtureCatalog {
         return FixtureSpec.builder(name).machine(machine).memory("128M").args("-kernel", KERNEL, "-append", "fill=8");
     }
 
-    private static FixtureSpec.Builder live(String name, int rounds) {
+    /** A live x86 pc save of the dirtying guest, switched over once {@code rounds} dirty-sync rounds ran. */
+    public static FixtureSpec.Builder live(String name, int rounds) {
         return FixtureSpec.builder(name)
                 .machine("pc")
                 .memory("128M")

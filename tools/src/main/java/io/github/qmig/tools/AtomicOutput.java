@@ -65,6 +65,18 @@ public final class AtomicOutput implements Closeable {
         return channel;
     }
 
+    /**
+     * The error to report for a failure while this output was being written: format errors name the
+     * input already and pass unchanged; any other I/O error (disk full, file too large) is given the
+     * target's name.
+     */
+    public IOException named(IOException e) {
+        if (e instanceof io.github.qmig.codec.MigrationFormatException) {
+            return e;
+        }
+        return new IOException(target + ": " + (e.getMessage() != null ? e.getMessage() : e) + " (writing the output)", e);
+    }
+
     public Path target() {
         return target;
     }

@@ -39,8 +39,10 @@ public final class StreamConverter {
                     out.target().getParent())) {
                 Pipeline.run(r, w);
                 w.finish();
+                out.commit();
+            } catch (IOException e) {
+                throw out.named(e);
             }
-            out.commit();
         }
     }
 
@@ -53,10 +55,14 @@ public final class StreamConverter {
     public static void toMappedRam(MigrationInput input, Path output, long offset) throws IOException {
         try (AtomicOutput out = AtomicOutput.create(output, input.path());
              MigrationReader r = input.reader(RamSectionCodec.defaultOptions())) {
-            MappedRamWriter w = new MappedRamWriter(out.channel(), offset, r);
-            Pipeline.run(r, w);
-            w.finish();
-            out.commit();
+            try {
+                MappedRamWriter w = new MappedRamWriter(out.channel(), offset, r);
+                Pipeline.run(r, w);
+                w.finish();
+                out.commit();
+            } catch (IOException e) {
+                throw out.named(e);
+            }
         }
     }
 }

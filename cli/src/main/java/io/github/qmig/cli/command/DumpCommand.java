@@ -1,0 +1,78 @@
+package io.github.qmig.cli.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.qmig.cli.ExitCode;
+import io.github.qmig.tools.MigrationInput;
+import io.github.qmig.tools.dump.AnalyzeMigrationRenderer;
+import io.github.qmig.tools.dump.DumpCollector;
+import io.github.qmig.tools.dump.DumpOptions;
+import io.github.qmig.tools.dump.MigrationDump;
+import io.github.qmig.tools.dump.QmigDumpRenderer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+@Command(name = "dump", mixinStandardHelpOptions = true,
+        description = {"Print a migration file as one JSON document: header, configuration, every section "
+                + "with offsets, sizes and the device state decoded with the file's VMDESCRIPTION, RAM as "
+                + "counts per block.",
+            "--format analyze-migration prints what QEMU's scripts/analyze-migration.py prints "
+                + "(-d state), --desc what it prints with -d desc."})
+public final class DumpCommand implements Callable<Integer> {
+
+    static final String QMIG = "qmig";
+    static final String ANALYZE = "analyze-migration";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Migration file, or - for standard input.")
+    String file;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = QMIG,
+            description = "qmig (default) or analyze-migration.")
+    String format;
+
+    @Option(names = "--desc", description = "Print the VMDESCRIPTION as analyze-migration.py -d desc does "
+            + "(null if the file has none).")
+    boolean desc;
+
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+            description = "Byte offset where the stream starts (as in file:PATH,offset=N).")
+    long offset;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals(QMIG) && !format.equals(ANALYZE)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--format must be " + QMIG + " or " + ANALYZE + " (was '" + format + "')");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        MigrationDump dump;
+        try (MigrationInput in = MigrationInput.open(file, offset)) {
+            dump = DumpCollector.read(in, DumpOptions.defaults());
+        }
+        if (desc) {
+            String text = AnalyzeMigrationRenderer.desc(dump);
+            if (text == null) {
+                spec.commandLine().getErr().println("qmig: " + dump.source() + " has no VMDESCRIPTION");
+                text = "null\n";
+            }
+            out.print(text);
+        } else if (format.equals(ANALYZE)) {
+            out.print(AnalyzeMigrationRenderer.state(dump));
+        } else {
+            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            out.println(m.writeValueAsString(QmigDumpRenderer.render(dump)));
+        }
+        out.flush();
+        return ExitCode.OK.code();
+    }
+}

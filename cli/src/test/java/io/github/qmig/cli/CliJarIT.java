@@ -1,0 +1,112 @@
+package io.github.qmig.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.qmig.testkit.Fixture;
+import io.github.qmig.testkit.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shaded jar as users run it: standard input, compressed input, a small heap. */
+class CliJarIT {
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(File stdin, String... args) throws IOException, InterruptedException {
+        Path jar = Path.of("target", "qmig.jar").toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (stdin != null) {
+            pb.redirectInput(stdin);
+        }
+        Path out = Files.createTempFile("qmig-out", ".txt");
+        Path err = Files.createTempFile("qmig-err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("qmig did not finish: " + cmd);
+        }
+        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    @Test
+    void readsStdinPlainAndZstdAlikeWithA64MiBHeap() throws Exception {
+        Fixture f = Fixtures.get("x86-pc-128M-live-xbzrle");
+        Path plain = f.decompressTo(tmp.resolve("f.mig"));
+        Result fromFile = run(null, "info", "--json", plain.toString());
+        Result fromStdin = run(plain.toFile(), "info", "--json", "-");
+        Result fromZstdStdin = run(f.compressed().toFile(), "info", "--json", "-");
+        ObjectMapper m = new ObjectMapper();
+        JsonNode a = m.readTree(fromFile.out());
+        for (Result r : List.of(fromStdin, fromZstdStdin)) {
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode b = m.readTree(r.out());
+            for (String field : List.of("format", "machine", "ram_blocks", "ram_records", "sections", "vmdesc", "complete")) {
+                assertThat(b.get(field)).as(field).isEqualTo(a.get(field));
+            }
+        }
+        assertThat(m.readTree(fromZstdStdin.out()).at("/source/kind").asText()).isEqualTo("zstd");
+    }
+
+    @Test
+    void convertsFromStdinToMappedRam() throws Exception {
+        Fixture f = Fixtures.get("x86-pc-128M-paused");
+        Path out = tmp.resolve("mapped.mig");
+        Result r = run(f.compressed().toFile(), "convert", "--to", "mapped-ram", "-", "-o", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(run(null, "info", "--json", out.toString()).out());
+        assertThat(j.get("format").asText()).isEqualTo("mapped-ram");
+        assertThat(j.at("/ram_records/mapped").asLong()).isEqualTo(f.metadata().counter("/ram/normal"));
+    }
+
+    /** A full disk (here: a file-size limit) fails cleanly: exit 3, the output named, nothing lost. */
+    @Test
+    void fullDiskLeavesTheOldOutputAndNoTemporaryFile() throws Exception {
+        Path in = Fixtures.get("x86-pc-128M-live").decompressTo(tmp.resolve("in.mig"));
+        Path dir = Files.createDirectory(tmp.resolve("out"));
+        Path out = dir.resolve("out.mig");
+        Files.writeString(out, "keep me");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("bash", "-c", "ulimit -f 2048; exec \"$0\" -Xmx64m -jar \"$1\" convert --to stream \"$2\" -o \"$3\"",
+                java, Path.of("target", "qmig.jar").toAbsolutePath().toString(), in.toString(), out.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isEqualTo(3);
+        assertThat(output.strip()).startsWith("qmig: " + out).contains("File too large");
+        assertThat(Files.readString(out)).isEqualTo("keep me");
+        try (var s = Files.list(dir)) {
+            assertThat(s).containsExactly(out);
+        }
+    }
+
+    @Test
+    void damagedInputGivesNoStackTrace() throws Exception {
+        Path bad = tmp.resolve("bad.mig");
+        Files.write(bad, new byte[] {'Q', 'E', 'V', 'M', 0, 0, 0, 3, 0x42});
+        Result r = run(null, "info", bad.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("unknown record type 0x42 at byte 0x8").doesNotContain("\tat ");
+    }
+}

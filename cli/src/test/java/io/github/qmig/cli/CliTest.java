@@ -1,0 +1,146 @@
+package io.github.qmig.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.qmig.testkit.Fixture;
+import io.github.qmig.testkit.FixtureMetadata;
+import io.github.qmig.testkit.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The commands run in process, as scripts see them: output, JSON fields and exit codes. */
+class CliTest {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run qmig(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = QmigCli.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path fixture(String name) throws IOException {
+        return Fixtures.get(name).decompressTo(tmp.resolve(name + ".mig"));
+    }
+
+    @Test
+    void infoJsonHasTheContractFieldsWithQemusCounts() throws IOException {
+        Fixture f = Fixtures.get("x86-pc-128M-paused");
+        FixtureMetadata m = f.metadata();
+        Run r = qmig("info", "--json", fixture(f.name()).toString());
+        assertThat(r.code()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("format").asText()).isEqualTo("stream");
+        assertThat(j.get("version").asInt()).isEqualTo(3);
+        assertThat(j.get("machine").asText()).isEqualTo("pc-i440fx-10.0");
+        assertThat(j.get("capabilities")).isEmpty();
+        JsonNode ram = j.get("ram_blocks").get(0);
+        assertThat(ram.get("name").asText()).isEqualTo("pc.ram");
+        assertThat(ram.get("used_length").asLong()).isEqualTo(128L << 20);
+        assertThat(ram.get("page_size").asInt()).isEqualTo(4096);
+        long blockBytes = 0;
+        for (JsonNode b : j.get("ram_blocks")) {
+            blockBytes += b.get("used_length").asLong();
+        }
+        assertThat(blockBytes).as("block list sums to QEMU's ram.total").isEqualTo(m.counter("/ram/total"));
+        assertThat(j.get("ram_records").get("page").asLong()).isEqualTo(m.counter("/ram/normal"));
+        assertThat(j.get("ram_records").get("zero").asLong()).isEqualTo(m.counter("/ram/duplicate"));
+        assertThat(j.get("ram_records").get("xbzrle").asLong()).isZero();
+        assertThat(j.get("ram_records").get("compressed").asLong()).isZero();
+        JsonNode first = j.get("sections").get(0);
+        assertThat(first.get("name").asText()).isEqualTo("ram");
+        assertThat(first.get("start").asInt()).isEqualTo(1);
+        assertThat(first.get("end").asInt()).isEqualTo(1);
+        assertThat(j.get("sections").findValues("full").stream().mapToInt(JsonNode::asInt).sum()).isEqualTo(30);
+        assertThat(j.get("vmdesc").asBoolean()).isTrue();
+        assertThat(j.get("complete").asBoolean()).isTrue();
+    }
+
+    @Test
+    void infoTellsMappedRamAndXbzrle() throws IOException {
+        JsonNode mapped = new ObjectMapper().readTree(qmig("info", "--json", fixture("x86-pc-128M-mapped-ram").toString()).out());
+        assertThat(mapped.get("format").asText()).isEqualTo("mapped-ram");
+        assertThat(mapped.get("capabilities").get(0).asText()).isEqualTo("mapped-ram");
+        Fixture x = Fixtures.get("x86-pc-128M-live-xbzrle");
+        JsonNode xb = new ObjectMapper().readTree(qmig("info", "--json", fixture(x.name()).toString()).out());
+        assertThat(xb.get("ram_records").get("xbzrle").asLong()).isEqualTo(x.metadata().counter("/xbzrle-cache/pages")).isPositive();
+    }
+
+    @Test
+    void humanInfoIsAnAlignedSummary() throws IOException {
+        Run r = qmig("info", fixture("x86-q35-128M-paused").toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Machine:      pc-q35-10.0").contains("pc.ram").contains("128 MiB")
+                .contains("footers on").contains("VMDESCRIPTION present");
+    }
+
+    @Test
+    void convertToStreamReproducesTheFile() throws IOException {
+        Path in = fixture("x86-pc-128M-live");
+        Path out = tmp.resolve("out.mig");
+        Run r = qmig("convert", "--to", "stream", in.toString(), "-o", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.mismatch(in, out)).isEqualTo(-1);
+    }
+
+    @Test
+    void extractWritesBlocksAndIndex() throws IOException {
+        Path dir = tmp.resolve("blocks");
+        Run r = qmig("extract", fixture("x86-pc-128M-paused").toString(), "-o", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(dir.resolve("pc.ram.raw")).hasSize(128L << 20);
+        assertThat(dir.resolve("%2From@etc%2Facpi%2Ftables.raw")).exists();
+        JsonNode idx = new ObjectMapper().readTree(dir.resolve("blocks.json").toFile());
+        assertThat(idx.get(0).get("file").asText()).isEqualTo("pc.ram.raw");
+        assertThat(idx.get(0).get("sha256").asText()).hasSize(64);
+        assertThat(qmig("extract", fixture("x86-pc-128M-paused").toString(), "-o", dir.toString()).code())
+                .as("existing non-empty DIR is refused").isEqualTo(3);
+    }
+
+    @Test
+    void damagedInputIsOneLineWithFileOffsetAndSectionAndExitOne() throws IOException {
+        Path in = fixture("x86-pc-128M-paused");
+        Path cut = tmp.resolve("cut.mig");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(in), 100_000));
+        Run r = qmig("convert", "--to", "mapped-ram", cut.toString(), "-o", tmp.resolve("o.mig").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("qmig: " + cut).contains("at byte 0x186a0")
+                .contains("in section 'ram' instance 0").doesNotContain("Exception").doesNotContain("\n");
+        assertThat(tmp.resolve("o.mig")).doesNotExist();
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("qmig-tmp"));
+        }
+    }
+
+    @Test
+    void exitCodesForUsageAndIoErrors() {
+        assertThat(qmig("info").code()).isEqualTo(2);
+        assertThat(qmig("convert", "--to", "tape", "a", "-o", "b").code()).isEqualTo(2);
+        Run missing = qmig("info", tmp.resolve("nope.mig").toString());
+        assertThat(missing.code()).isEqualTo(3);
+        assertThat(missing.err()).contains("no such file");
+    }
+
+    @Test
+    void refusesToOverwriteTheInput() throws IOException {
+        Path in = fixture("x86-pc-128M-paused");
+        byte[] before = Files.readAllBytes(in);
+        Run r = qmig("convert", "--to", "stream", in.toString(), "-o", in.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("same file as the input");
+        assertThat(Files.readAllBytes(in)).isEqualTo(before);
+    }
+}
