@@ -101,6 +101,38 @@ class CliJarIT {
         }
     }
 
+    /** Interrupted mid-conversion (SIGTERM, as Ctrl-C's SIGINT): the temporary file goes, OUT never appears. */
+    @Test
+    void interruptedConversionLeavesNothingBehind() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("out"));
+        Path out = dir.resolve("out.mig");
+        Path in = Fixtures.get("x86-pc-128M-paused").decompressTo(tmp.resolve("in.mig"));
+        byte[] half = java.util.Arrays.copyOf(Files.readAllBytes(in), 4 << 20);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of("target", "qmig.jar").toAbsolutePath().toString(), "convert", "--to", "mapped-ram", "-", "-o",
+                out.toString()).redirectErrorStream(true).start();
+        p.getOutputStream().write(half); // the pipe stays open: qmig waits for the rest
+        p.getOutputStream().flush();
+        awaitTemporaryFile(dir);
+        p.destroy();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        try (var s = Files.list(dir)) {
+            assertThat(s).isEmpty();
+        }
+    }
+
+    private static void awaitTemporaryFile(Path dir) throws IOException, InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            try (var s = Files.list(dir)) {
+                if (s.anyMatch(x -> x.getFileName().toString().endsWith(".qmig-tmp"))) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no temporary output appeared in " + dir);
+    }
+
     @Test
     void damagedInputGivesNoStackTrace() throws Exception {
         Path bad = tmp.resolve("bad.mig");

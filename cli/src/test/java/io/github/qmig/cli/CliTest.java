@@ -126,6 +126,20 @@ class CliTest {
     }
 
     @Test
+    void offsetCountsInTheDecompressedStream() throws IOException {
+        Fixture f = Fixtures.get("x86-pc-128M-mapped-ram-offset");
+        long offset = f.metadata().uriOffset();
+        assertThat(offset).isPositive();
+        Run fromZst = qmig("info", "--json", "--offset", Long.toString(offset), f.compressed().toString());
+        Run fromFile = qmig("info", "--json", "--offset", Long.toString(offset), fixture(f.name()).toString());
+        assertThat(fromZst.code()).as(fromZst.err()).isZero();
+        JsonNode a = new ObjectMapper().readTree(fromZst.out());
+        JsonNode b = new ObjectMapper().readTree(fromFile.out());
+        assertThat(a.get("ram_records")).isEqualTo(b.get("ram_records"));
+        assertThat(a.get("format").asText()).isEqualTo("mapped-ram");
+    }
+
+    @Test
     void exitCodesForUsageAndIoErrors() {
         assertThat(qmig("info").code()).isEqualTo(2);
         assertThat(qmig("convert", "--to", "tape", "a", "-o", "b").code()).isEqualTo(2);

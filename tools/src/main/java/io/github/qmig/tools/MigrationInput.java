@@ -77,67 +77,77 @@ public final class MigrationInput implements Closeable {
     private static MigrationInput ofChannel(FileChannel ch, Path file, long offset) throws IOException {
         String name = file.toString();
         byte[] head = new byte[LibvirtHeader.SIZE];
-        int n = readAt(ch, offset, head);
+        int n = readAt(ch, 0, head);
         if (LibvirtHeader.matches(head, n)) {
-            if (n < LibvirtHeader.SIZE) {
-                throw new MigrationFormatException(Reason.TRUNCATED, name, offset + n, offset, null,
-                        "libvirt save image header cut short");
-            }
-            LibvirtHeader h = LibvirtHeader.parseFixed(head, name, MAX_LIBVIRT_DATA);
+            LibvirtHeader h = libvirtHeader(head, n, name);
             byte[] data = new byte[(int) h.dataLength()];
-            if (readAt(ch, offset + LibvirtHeader.SIZE, data) < data.length) {
-                throw new MigrationFormatException(Reason.TRUNCATED, name, ch.size(), offset, null,
+            if (readAt(ch, LibvirtHeader.SIZE, data) < data.length) {
+                throw new MigrationFormatException(Reason.TRUNCATED, name, ch.size(), 0, null,
                         "libvirt save image data area cut short");
             }
             h = h.withData(data);
-            long start = offset + h.streamOffset();
             Compression c = libvirtCompression(h, name);
             if (c == Compression.NONE) {
-                return new MigrationInput(name, ByteSource.of(ch, name, start, true), c, h, file, null);
+                // raw and sparse: read in place; mapped-ram offsets are file offsets
+                return new MigrationInput(name, ByteSource.of(ch, name, h.streamOffset() + offset, true), c, h, file, null);
             }
-            InputStream in = Channels.newInputStream(ch.position(start));
-            return new MigrationInput(name, ByteSource.of(c.decompress(new BufferedInputStream(in, 1 << 16)),
-                    name + " (" + c.name().toLowerCase() + ")", 0), c, h, file, ch);
+            return decompressed(Channels.newInputStream(ch.position(h.streamOffset())), c, name, offset, h, file, ch);
         }
         Compression c = Compression.detect(head, n);
         if (c == Compression.NONE) {
             return new MigrationInput(name, ByteSource.of(ch, name, offset, true), c, null, file, null);
         }
-        InputStream in = Channels.newInputStream(ch.position(offset));
-        return new MigrationInput(name, ByteSource.of(c.decompress(new BufferedInputStream(in, 1 << 16)),
-                name + " (" + c.name().toLowerCase() + ")", 0), c, null, file, ch);
+        return decompressed(Channels.newInputStream(ch.position(0)), c, name, offset, null, file, ch);
     }
 
-    /** A stream input (pipes, stdin): detection by peeking; nothing is seekable. */
+    /**
+     * A stream input (pipes, stdin): detection by peeking; nothing is seekable. {@code offset}
+     * counts in the QEMU stream (after decompression, after a libvirt header).
+     */
     public static MigrationInput ofStream(InputStream raw, String name, long offset, Closeable owned) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-        in.skipNBytes(offset);
         in.mark(LibvirtHeader.SIZE);
         byte[] head = new byte[LibvirtHeader.SIZE];
         int n = in.readNBytes(head, 0, head.length);
         in.reset();
-        LibvirtHeader h = null;
         if (LibvirtHeader.matches(head, n)) {
-            if (n < LibvirtHeader.SIZE) {
-                throw new MigrationFormatException(Reason.TRUNCATED, name, offset + n, offset, null,
-                        "libvirt save image header cut short");
-            }
-            h = LibvirtHeader.parseFixed(head, name, MAX_LIBVIRT_DATA);
+            LibvirtHeader h = libvirtHeader(head, n, name);
             in.skipNBytes(LibvirtHeader.SIZE);
             byte[] data = in.readNBytes((int) h.dataLength());
             if (data.length < h.dataLength()) {
-                throw new MigrationFormatException(Reason.TRUNCATED, name, offset + LibvirtHeader.SIZE + data.length,
-                        offset, null, "libvirt save image data area cut short");
+                throw new MigrationFormatException(Reason.TRUNCATED, name, LibvirtHeader.SIZE + data.length, 0, null,
+                        "libvirt save image data area cut short");
             }
             h = h.withData(data);
             Compression c = libvirtCompression(h, name);
-            long start = offset + h.streamOffset();
-            InputStream s = c == Compression.NONE ? in : c.decompress(in);
-            return new MigrationInput(name, ByteSource.of(s, name, c == Compression.NONE ? start : 0), c, h, null, owned);
+            if (c == Compression.NONE) {
+                in.skipNBytes(offset);
+                return new MigrationInput(name, ByteSource.of(in, name, h.streamOffset() + offset), c, h, null, owned);
+            }
+            return decompressed(in, c, name, offset, h, null, owned);
         }
         Compression c = Compression.detect(head, n);
-        InputStream s = c.decompress(in);
-        return new MigrationInput(name, ByteSource.of(s, name, c == Compression.NONE ? offset : 0), c, null, null, owned);
+        if (c == Compression.NONE) {
+            in.skipNBytes(offset);
+            return new MigrationInput(name, ByteSource.of(in, name, offset), c, null, null, owned);
+        }
+        return decompressed(in, c, name, offset, null, null, owned);
+    }
+
+    /** A decompressed stream; offsets count from the first decompressed byte. */
+    private static MigrationInput decompressed(InputStream compressed, Compression c, String name, long offset,
+                                               LibvirtHeader h, Path file, Closeable owned) throws IOException {
+        InputStream in = c.decompress(new BufferedInputStream(compressed, 1 << 16));
+        in.skipNBytes(offset);
+        return new MigrationInput(name, ByteSource.of(in, name + " (" + c.name().toLowerCase() + ")", offset), c, h,
+                file, owned);
+    }
+
+    private static LibvirtHeader libvirtHeader(byte[] head, int n, String name) throws MigrationFormatException {
+        if (n < LibvirtHeader.SIZE) {
+            throw new MigrationFormatException(Reason.TRUNCATED, name, n, 0, null, "libvirt save image header cut short");
+        }
+        return LibvirtHeader.parseFixed(head, name, MAX_LIBVIRT_DATA);
     }
 
     private static Compression libvirtCompression(LibvirtHeader h, String name) throws MigrationFormatException {
