@@ -140,6 +140,16 @@ class CliTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String c : new picocli.CommandLine(new QmigCli()).getSubcommands().keySet()) {
+            Run r = qmig(c, "--help");
+            assertThat(r.code()).as(c + ": " + r.err()).isZero();
+            assertThat(r.out()).as(c).contains("Usage: qmig " + c);
+        }
+        assertThat(qmig("--help").out()).contains("Exit codes:").contains("3   I/O or internal error");
+    }
+
+    @Test
     void exitCodesForUsageAndIoErrors() {
         assertThat(qmig("info").code()).isEqualTo(2);
         assertThat(qmig("convert", "--to", "tape", "a", "-o", "b").code()).isEqualTo(2);

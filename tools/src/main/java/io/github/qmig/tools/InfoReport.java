@@ -39,7 +39,7 @@ public final class InfoReport {
         MigrationFormatException error = null;
         MigrationReader r = input.reader(RamSectionCodec.defaultOptions());
         try {
-            Pipeline.run(r, s);
+            Pipeline.run(input, r, s);
         } catch (MigrationFormatException e) {
             error = e;
         }

@@ -37,6 +37,7 @@ public final class MigrationInput implements Closeable {
     private final LibvirtHeader libvirt;
     private final Path path;
     private final Closeable owned;
+    private java.util.function.LongConsumer progress;
 
     private MigrationInput(String name, ByteSource source, Compression compression, LibvirtHeader libvirt,
                            Path path, Closeable owned) {
@@ -80,6 +81,10 @@ public final class MigrationInput implements Closeable {
         int n = readAt(ch, 0, head);
         if (LibvirtHeader.matches(head, n)) {
             LibvirtHeader h = libvirtHeader(head, n, name);
+            if (LibvirtHeader.SIZE + h.dataLength() > ch.size()) { // before allocating: data_len is untrusted
+                throw new MigrationFormatException(Reason.TRUNCATED, name, ch.size(), 0, null,
+                        "libvirt save image data area cut short");
+            }
             byte[] data = new byte[(int) h.dataLength()];
             if (readAt(ch, LibvirtHeader.SIZE, data) < data.length) {
                 throw new MigrationFormatException(Reason.TRUNCATED, name, ch.size(), 0, null,
@@ -203,6 +208,28 @@ public final class MigrationInput implements Closeable {
 
     public boolean seekable() {
         return source.isSeekable();
+    }
+
+    /** Calls {@code listener} with the offset reached, from time to time while the input is read. */
+    public void onProgress(java.util.function.LongConsumer listener) {
+        this.progress = listener;
+    }
+
+    /** The progress listener, or null. */
+    java.util.function.LongConsumer progress() {
+        return progress;
+    }
+
+    /**
+     * The input's size in the units of the source's offsets, for progress: the file size of a file
+     * read in place, -1 for pipes and compressed files.
+     */
+    public long totalBytes() {
+        try {
+            return source.size();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** A reader over this input (closing the reader closes the input's source). */

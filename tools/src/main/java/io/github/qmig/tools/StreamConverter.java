@@ -37,7 +37,7 @@ public final class StreamConverter {
             sink.skipTo(offset);
             try (MappedRamToStream w = new MappedRamToStream(sink, r, inPlace ? new MappedRamPages(r) : null,
                     out.target().getParent())) {
-                Pipeline.run(r, w);
+                Pipeline.run(input, r, w);
                 w.finish();
                 out.commit();
             } catch (IOException e) {
@@ -57,7 +57,7 @@ public final class StreamConverter {
              MigrationReader r = input.reader(RamSectionCodec.defaultOptions())) {
             try {
                 MappedRamWriter w = new MappedRamWriter(out.channel(), offset, r);
-                Pipeline.run(r, w);
+                Pipeline.run(input, r, w);
                 w.finish();
                 out.commit();
             } catch (IOException e) {

@@ -1,10 +1,15 @@
 package io.github.qmig.cli.command;
 
 import io.github.qmig.cli.ExitCode;
+import io.github.qmig.cli.ProgressDisplay;
+import io.github.qmig.cli.ProgressOption;
 import io.github.qmig.tools.MigrationInput;
 import io.github.qmig.tools.StreamConverter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
@@ -13,6 +18,12 @@ import java.util.concurrent.Callable;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Rewrite a migration file as a stream or as mapped-ram. The output appears only when complete.")
 public final class ConvertCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProgressOption progress = new ProgressOption();
 
     /** Target layouts. */
     public enum Layout {
@@ -45,7 +56,8 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (MigrationInput in = MigrationInput.open(input, inputOffset)) {
+        try (MigrationInput in = MigrationInput.open(input, inputOffset);
+             ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
             switch (to) {
                 case stream -> StreamConverter.toStream(in, output, offset);
                 case mapped_ram -> StreamConverter.toMappedRam(in, output, offset);

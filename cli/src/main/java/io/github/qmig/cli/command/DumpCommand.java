@@ -3,6 +3,8 @@ package io.github.qmig.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.qmig.cli.ExitCode;
+import io.github.qmig.cli.ProgressDisplay;
+import io.github.qmig.cli.ProgressOption;
 import io.github.qmig.tools.MigrationInput;
 import io.github.qmig.tools.dump.AnalyzeMigrationRenderer;
 import io.github.qmig.tools.dump.DumpCollector;
@@ -11,6 +13,7 @@ import io.github.qmig.tools.dump.MigrationDump;
 import io.github.qmig.tools.dump.QmigDumpRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -26,6 +29,9 @@ import java.util.concurrent.Callable;
             "--format analyze-migration prints what QEMU's scripts/analyze-migration.py prints "
                 + "(-d state), --desc what it prints with -d desc."})
 public final class DumpCommand implements Callable<Integer> {
+
+    @Mixin
+    ProgressOption progress = new ProgressOption();
 
     static final String QMIG = "qmig";
     static final String ANALYZE = "analyze-migration";
@@ -56,7 +62,8 @@ public final class DumpCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         MigrationDump dump;
-        try (MigrationInput in = MigrationInput.open(file, offset)) {
+        try (MigrationInput in = MigrationInput.open(file, offset);
+             ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
             dump = DumpCollector.read(in, DumpOptions.defaults());
         }
         if (desc) {

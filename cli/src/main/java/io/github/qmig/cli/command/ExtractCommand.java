@@ -2,9 +2,12 @@ package io.github.qmig.cli.command;
 
 import io.github.qmig.cli.ExitCode;
 import io.github.qmig.tools.Extractor;
+import io.github.qmig.cli.ProgressDisplay;
+import io.github.qmig.cli.ProgressOption;
 import io.github.qmig.tools.MigrationInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -15,8 +18,11 @@ import java.util.concurrent.Callable;
 @Command(name = "extract", mixinStandardHelpOptions = true,
         description = {"Write each RAM block's final content as a sparse raw file, plus DIR/blocks.json.",
             "Block names map to file names by percent-encoding every byte outside [A-Za-z0-9._@+-]"
-                + " (and a leading '.'), then appending .raw: /rom@etc/acpi/tables -> %2From@etc%2Facpi%2Ftables.raw."})
+                + " (and a leading '.'), then appending .raw: /rom@etc/acpi/tables -> %%2From@etc%%2Facpi%%2Ftables.raw."})
 public final class ExtractCommand implements Callable<Integer> {
+
+    @Mixin
+    ProgressOption progress = new ProgressOption();
 
     @Spec
     CommandSpec spec;
@@ -37,7 +43,8 @@ public final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (MigrationInput in = MigrationInput.open(file, offset)) {
+        try (MigrationInput in = MigrationInput.open(file, offset);
+             ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
             for (Extractor.Extracted x : Extractor.extract(in, dir, block)) {
                 spec.commandLine().getOut().printf("%-24s %12d  %s  %s%n", x.name(), x.usedLength(), x.sha256(), x.file());
             }

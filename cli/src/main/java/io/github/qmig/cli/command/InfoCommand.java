@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.qmig.cli.ExitCode;
 import io.github.qmig.tools.InfoReport;
+import io.github.qmig.cli.ProgressDisplay;
+import io.github.qmig.cli.ProgressOption;
 import io.github.qmig.tools.MigrationInput;
 import io.github.qmig.tools.HumanInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -18,6 +21,9 @@ import java.util.concurrent.Callable;
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Summarise a migration file: machine, capabilities, RAM blocks, record counts, sections.")
 public final class InfoCommand implements Callable<Integer> {
+
+    @Mixin
+    ProgressOption progress = new ProgressOption();
 
     @Spec
     CommandSpec spec;
@@ -35,7 +41,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (MigrationInput in = MigrationInput.open(file, offset)) {
+        try (MigrationInput in = MigrationInput.open(file, offset);
+             ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
             InfoReport report = InfoReport.of(in);
             if (json) {
                 ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -102,7 +102,9 @@ public final class DumpCollector {
         ReadOptions ro = RamSectionCodec.withoutMappedPages(ReadOptions.defaults());
         ro = ro.withLimits(ro.limits().withMaxVmDescription(options.maxVmDescription()));
         try (MigrationReader reader = input.reader(ro)) {
-            return read(reader, input.name(), options);
+            DumpCollector c = new DumpCollector(input.name(), options);
+            io.github.qmig.tools.Pipeline.run(input, reader, c::accept);
+            return c.finish(reader.pageSize(), reader.footers());
         }
     }
 
