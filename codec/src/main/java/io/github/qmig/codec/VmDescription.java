@@ -22,6 +22,19 @@ public record VmDescription(long offset, ByteBuffer json) implements MigrationEv
         Objects.requireNonNull(json, "json");
     }
 
+    /**
+     * This description with its {@code configuration} object's capabilities set to {@code caps},
+     * for a stream whose CONFIGURATION record was given those capabilities; unchanged when the JSON
+     * has no configuration object (QEMU before 8.2).
+     */
+    public VmDescription withCapabilities(java.util.List<String> caps) {
+        ByteBuffer b = json.duplicate();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        byte[] edited = io.github.qmig.codec.internal.ConfigurationDescription.withCapabilities(a, caps);
+        return new VmDescription(offset, ByteBuffer.wrap(edited).asReadOnlyBuffer());
+    }
+
     public String text() {
         ByteBuffer b = json.duplicate();
         byte[] a = new byte[b.remaining()];

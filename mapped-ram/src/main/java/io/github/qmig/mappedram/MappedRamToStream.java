@@ -9,6 +9,7 @@ import io.github.qmig.codec.MigrationFormatException.Reason;
 import io.github.qmig.codec.MigrationWriter;
 import io.github.qmig.codec.SectionHeader;
 import io.github.qmig.codec.SectionType;
+import io.github.qmig.codec.VmDescription;
 import io.github.qmig.ramblock.MappedRamBlock;
 import io.github.qmig.ramblock.MappedRamBlockEnd;
 import io.github.qmig.ramblock.PageReplayer;
@@ -53,6 +54,7 @@ public final class MappedRamToStream implements EventConsumer, AutoCloseable {
     private Path tempFile;
     private long tempEnd;
     private boolean mapped;
+    private List<String> capabilities;
     private boolean pagesWritten;
     private final List<RamBlock> blocks = new ArrayList<>();
 
@@ -84,6 +86,7 @@ public final class MappedRamToStream implements EventConsumer, AutoCloseable {
             mapped = c.hasCapability(MappedRamWriter.CAPABILITY);
             List<String> caps = new ArrayList<>(c.capabilities());
             caps.remove(MappedRamWriter.CAPABILITY);
+            capabilities = caps;
             out.write(mapped ? c.withCapabilities(caps) : c);
         } else if (e instanceof RamBlockEntry b) {
             out.write(b);
@@ -93,6 +96,8 @@ public final class MappedRamToStream implements EventConsumer, AutoCloseable {
                     collect(b.block());
                 }
             }
+        } else if (e instanceof VmDescription v && mapped) {
+            out.write(v.withCapabilities(capabilities)); // its configuration object describes the record
         } else if (e instanceof SectionHeader h) {
             out.write(h);
             if (mapped && !pagesWritten && h.idstr().equals("ram")

@@ -11,6 +11,7 @@ import io.github.qmig.codec.MigrationFormatException.Reason;
 import io.github.qmig.codec.MigrationWriter;
 import io.github.qmig.codec.SectionHeader;
 import io.github.qmig.codec.SectionType;
+import io.github.qmig.codec.VmDescription;
 import io.github.qmig.ramblock.MappedRamBlock;
 import io.github.qmig.ramblock.MappedRamBlockEnd;
 import io.github.qmig.ramblock.MappedRamHeader;
@@ -58,7 +59,7 @@ public final class MappedRamWriter implements EventConsumer {
     private SparsePageStore store;
     private PageReplayer replayer;
     private final Map<RamBlock, Long> bitmapOffsets = new LinkedHashMap<>();
-    private boolean configured;
+    private List<String> capabilities;
     private boolean inRam;
 
     /**
@@ -89,10 +90,10 @@ public final class MappedRamWriter implements EventConsumer {
                 caps.add(CAPABILITY);
             }
             out.write(c.withCapabilities(caps));
-            configured = true;
+            capabilities = caps;
         } else if (e instanceof SectionHeader h) {
             inRam = h.idstr().equals("ram");
-            if (inRam && h.type() == SectionType.START && !configured) {
+            if (inRam && h.type() == SectionType.START && capabilities == null) {
                 throw errors.fail(Reason.CORRUPT, h.offset(),
                         "the stream has no CONFIGURATION record, which a mapped-ram file must declare its capability in");
             }
@@ -101,6 +102,8 @@ public final class MappedRamWriter implements EventConsumer {
             if (m.isEos()) {
                 out.write(m); // MULTIFD_FLUSH and HOOK have no place in a mapped-ram file
             }
+        } else if (e instanceof VmDescription v) {
+            out.write(v.withCapabilities(capabilities)); // its configuration object describes the record
         } else if (!(e instanceof MappedRamBlock || e instanceof MappedRamBlockEnd)) {
             out.write(e); // the input's own mapped-ram layout is replaced by ours
         }
