@@ -158,6 +158,7 @@ function _complete_qmig() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} convert" ];    then _picocli_qmig; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} extract" ];    then _picocli_qmig; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dump" ];    then _picocli_qmig; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} validate" ];    then _picocli_qmig; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_qmig; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
@@ -165,9 +166,11 @@ function _complete_qmig() {
   local cmds1=(convert)
   local cmds2=(extract)
   local cmds3=(dump)
-  local cmds4=(help)
+  local cmds4=(validate)
+  local cmds5=(help)
 
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_qmig_help; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_qmig_help; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_qmig_validate; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_qmig_dump; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_qmig_extract; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_qmig_convert; return $?; fi
@@ -182,7 +185,7 @@ function _picocli_qmig() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="info convert extract dump help"
+  local commands="info convert extract dump validate help"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -330,12 +333,45 @@ function _picocli_qmig_dump() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `validate` subcommand.
+function _picocli_qmig_validate() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--strict' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--junit' '--offset'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--junit')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--offset')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `help` subcommand.
 function _picocli_qmig_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="info convert extract dump"
+  local commands="info convert extract dump validate"
   local flag_opts="'-h' '--help' '--debug'"
   local arg_opts=""
 

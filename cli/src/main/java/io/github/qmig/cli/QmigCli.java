@@ -4,6 +4,7 @@ import io.github.qmig.cli.command.ConvertCommand;
 import io.github.qmig.cli.command.DumpCommand;
 import io.github.qmig.cli.command.ExtractCommand;
 import io.github.qmig.cli.command.InfoCommand;
+import io.github.qmig.cli.command.ValidateCommand;
 import io.github.qmig.codec.MigrationFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import java.nio.file.NoSuchFileException;
 /** The {@code qmig} root command. {@link #main} exits; {@link #run} is what tests call. */
 @Command(name = "qmig", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Inspect, convert and validate QEMU migration streams and mapped-ram files.",
-        subcommands = {InfoCommand.class, ConvertCommand.class, ExtractCommand.class, DumpCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, ConvertCommand.class, ExtractCommand.class, DumpCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (validate: every file valid)",

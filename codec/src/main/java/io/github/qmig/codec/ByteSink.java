@@ -13,14 +13,19 @@ import java.util.Objects;
  * The buffered output under every writer, the mirror of {@link ByteSource}: counts the absolute
  * offset, writes QEMU's big-endian primitives, and on a file can skip forward leaving a hole and
  * write at absolute positions (mapped-ram pages and bitmaps).
+ *
+ * <p>For a file the buffer is a direct buffer: the JDK writes a heap buffer by first copying it into
+ * a temporary direct one, and those writes measured ~10x slower in the kernel here (2.7 ms against
+ * 0.2 ms per 1 MiB {@code pwrite}), which made writing a 3 GiB file take 7 s instead of 1.
  */
 public final class ByteSink implements Flushable, Closeable {
 
     private final OutputStream stream;
     private final FileChannel file;
     private final boolean owned;
-    private final byte[] buf;
-    private final ByteBuffer wrapped;
+    /** Heap-backed for a stream, direct for a file; always used with absolute gets and puts. */
+    private final ByteBuffer buf;
+    private final int capacity;
     /** Absolute offset of buf[0]. */
     private long base;
     private int count;
@@ -29,8 +34,8 @@ public final class ByteSink implements Flushable, Closeable {
         this.stream = stream;
         this.file = file;
         this.owned = owned;
-        this.buf = new byte[bufferSize];
-        this.wrapped = ByteBuffer.wrap(buf);
+        this.buf = file != null ? ByteBuffer.allocateDirect(bufferSize) : ByteBuffer.wrap(new byte[bufferSize]);
+        this.capacity = bufferSize;
         this.base = start;
     }
 
@@ -55,10 +60,10 @@ public final class ByteSink implements Flushable, Closeable {
     }
 
     public void writeU8(int v) throws IOException {
-        if (count == buf.length) {
+        if (count == capacity) {
             flushBuffer();
         }
-        buf[count++] = (byte) v;
+        buf.put(count++, (byte) v);
     }
 
     public void writeU16(int v) throws IOException {
@@ -67,13 +72,10 @@ public final class ByteSink implements Flushable, Closeable {
     }
 
     public void writeInt(int v) throws IOException {
-        if (buf.length - count < 4) {
+        if (capacity - count < 4) {
             flushBuffer();
         }
-        buf[count] = (byte) (v >>> 24);
-        buf[count + 1] = (byte) (v >>> 16);
-        buf[count + 2] = (byte) (v >>> 8);
-        buf[count + 3] = (byte) v;
+        buf.putInt(count, v); // big-endian, the buffer's default order
         count += 4;
     }
 
@@ -93,16 +95,28 @@ public final class ByteSink implements Flushable, Closeable {
     }
 
     public void write(byte[] b, int off, int len) throws IOException {
-        if (len <= buf.length - count) {
-            System.arraycopy(b, off, buf, count, len);
+        if (len <= capacity - count) {
+            buf.put(count, b, off, len);
             count += len;
             return;
         }
         flushBuffer();
-        if (len >= buf.length) {
-            writeDirect(ByteBuffer.wrap(b, off, len));
+        if (len >= capacity) {
+            if (file != null) {
+                // through the direct buffer, one piece at a time (see the class comment)
+                while (len > 0) {
+                    int n = Math.min(len, capacity);
+                    buf.put(0, b, off, n);
+                    count = n;
+                    flushBuffer();
+                    off += n;
+                    len -= n;
+                }
+            } else {
+                writeDirect(ByteBuffer.wrap(b, off, len));
+            }
         } else {
-            System.arraycopy(b, off, buf, 0, len);
+            buf.put(0, b, off, len);
             count = len;
         }
     }
@@ -114,9 +128,10 @@ public final class ByteSink implements Flushable, Closeable {
             src.position(src.position() + n);
             return;
         }
-        if (src.remaining() <= buf.length - count) {
+        if (src.remaining() <= capacity - count) {
             int n = src.remaining();
-            src.get(buf, count, n);
+            buf.put(count, src, src.position(), n);
+            src.position(src.position() + n);
             count += n;
             return;
         }
@@ -188,13 +203,14 @@ public final class ByteSink implements Flushable, Closeable {
             return;
         }
         if (stream != null) {
-            stream.write(buf, 0, count);
+            stream.write(buf.array(), 0, count);
         } else {
-            wrapped.limit(count).position(0);
+            buf.limit(count).position(0);
             long at = base;
-            while (wrapped.hasRemaining()) {
-                at += file.write(wrapped, at);
+            while (buf.hasRemaining()) {
+                at += file.write(buf, at);
             }
+            buf.clear();
         }
         base += count;
         count = 0;

@@ -70,7 +70,7 @@ final class ConfigurationCodec {
                 for (int i = 0; i < count; i++) {
                     int n = in.peek(at);
                     if (n < 0) {
-                        throw in.fail(Reason.TRUNCATED, in.position() + at, "input ends inside the capability list");
+                        throw in.fail(Reason.TRUNCATED, in.position() + in.available(), "input ends inside the capability list");
                     }
                     at += 1 + n;
                 }

@@ -40,6 +40,12 @@ import java.util.function.Supplier;
  */
 public final class MigrationReader implements Closeable, BodyContext {
 
+    /**
+     * Distinct section ids one stream may use. QEMU gives one id per registered savevm handler (a
+     * few hundred even for large machines); the bound keeps the id table small on hostile input.
+     */
+    public static final int MAX_SECTION_IDS = 1 << 16;
+
     private enum State { HEADER, RECORDS, BODY, AFTER_BODY, AFTER_EOF, AFTER_DESCRIPTION, DONE }
 
     private final ByteSource in;
@@ -232,6 +238,9 @@ public final class MigrationReader implements Closeable, BodyContext {
             }
             int instance = in.readInt();
             int version = in.readInt();
+            if (sections.size() >= MAX_SECTION_IDS && !sections.containsKey(id)) {
+                throw in.fail(Reason.LIMIT_EXCEEDED, at + 1, "more than %d distinct section ids", MAX_SECTION_IDS);
+            }
             ref = new SectionRef(id, idstr, instance, version, at);
             sections.put(id, ref);
             if (type == SectionType.START) {

@@ -211,6 +211,11 @@ final class RamBody implements SectionBody {
         nextSlot = i + 1;
         long slot = pagesOffset + i * pageSize;
         in.seek(slot);
+        long deferred = in.deferredTake(pageSize); // a file: copied only if a consumer asks
+        if (deferred >= 0) {
+            return page.setDeferred(slot, RamPage.Kind.MAPPED, 0, r.block(), i * pageSize, in, deferred, pageSize)
+                    .mappedAt(pagesOffset);
+        }
         int off = in.take(pageSize);
         return page.set(slot, RamPage.Kind.MAPPED, 0, r.block(), i * pageSize, in.array(), off, pageSize)
                 .mappedAt(pagesOffset);
@@ -236,7 +241,7 @@ final class RamBody implements SectionBody {
             }
             codec.lastBlock = block;
         }
-        if (addr > block.usedLength() - pageSize) {
+        if (addr < 0 || addr > block.usedLength() - pageSize) { // addr is unsigned on the wire
             throw in.fail(Reason.CORRUPT, at, "page offset 0x%x outside block '%s' (used_length 0x%x)", addr,
                     block.idstr(), block.usedLength());
         }
@@ -246,6 +251,10 @@ final class RamBody implements SectionBody {
                 return page.set(at, RamPage.Kind.ZERO, flags, block, addr, in.array(), off, 1);
             }
             case RamFlags.PAGE: {
+                long deferred = in.deferredTake(pageSize); // a file: copied only if a consumer asks
+                if (deferred >= 0) {
+                    return page.setDeferred(at, RamPage.Kind.PAGE, flags, block, addr, in, deferred, pageSize);
+                }
                 int off = in.take(pageSize);
                 return page.set(at, RamPage.Kind.PAGE, flags, block, addr, in.array(), off, pageSize);
             }

@@ -2,8 +2,10 @@ package io.github.qmig.ramblock;
 
 import io.github.qmig.codec.BodyEvent;
 import io.github.qmig.codec.ByteSink;
+import io.github.qmig.codec.ByteSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -23,6 +25,10 @@ import java.nio.ByteBuffer;
  * {@link #array()} bytes are valid until the reader's next call. {@link #copy()} makes one to keep.
  * Payload bytes are exposed jackson-style as array, offset and length, so nothing is allocated per
  * page.
+ *
+ * <p>From a file, PAGE and MAPPED payloads are <b>deferred</b> ({@link #setDeferred}): the reader
+ * skips them and the first call to {@link #array()} copies them from the file, so a consumer that
+ * never looks at page contents (a summary) never copies them.
  */
 public final class RamPage implements BodyEvent {
 
@@ -38,6 +44,10 @@ public final class RamPage implements BodyEvent {
     private int arrayOffset;
     private int length;
     private long mappedPagesOffset;
+    /** For a deferred payload: the file it lies in and where; null once loaded. */
+    private ByteSource deferredFrom;
+    private long deferredAt;
+    private byte[] scratch;
 
     /** A page view to be filled with {@link #set}; for readers and converters. */
     public RamPage() {
@@ -60,7 +70,40 @@ public final class RamPage implements BodyEvent {
         this.array = payload;
         this.arrayOffset = off;
         this.length = len;
+        this.deferredFrom = null;
         return this;
+    }
+
+    /**
+     * Points this view at a record whose payload of {@code len} bytes lies at absolute offset
+     * {@code at} of {@code source} (a file, see {@link ByteSource#deferredTake}); it is copied when
+     * first asked for.
+     */
+    public RamPage setDeferred(long offset, Kind kind, int flags, RamBlock block, long pageOffset,
+                               ByteSource source, long at, int len) {
+        set(offset, kind, flags, block, pageOffset, null, 0, len);
+        this.deferredFrom = source;
+        this.deferredAt = at;
+        return this;
+    }
+
+    /** Copies a deferred payload into this view's own buffer (once per record). */
+    private void load() {
+        ByteSource from = deferredFrom;
+        if (from == null) {
+            return;
+        }
+        if (scratch == null || scratch.length < length) {
+            scratch = new byte[length];
+        }
+        try {
+            from.copyAt(deferredAt, scratch, 0, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        array = scratch;
+        arrayOffset = 0;
+        deferredFrom = null;
     }
 
     /** For MAPPED pages: the block's pages_offset, where slot 0 lies. */
@@ -98,10 +141,12 @@ public final class RamPage implements BodyEvent {
 
     /** The payload's backing array (shared, read-only by contract). */
     public byte[] array() {
+        load();
         return array;
     }
 
     public int arrayOffset() {
+        load();
         return arrayOffset;
     }
 
@@ -112,23 +157,24 @@ public final class RamPage implements BodyEvent {
 
     /** For ZERO records, the fill byte (0 in every QEMU since 2.x). */
     public int fillByte() {
-        return array[arrayOffset] & 0xff;
+        return array()[arrayOffset()] & 0xff;
     }
 
     /** The payload as a buffer (allocates a small wrapper; prefer {@link #array()} on hot paths). */
     public ByteBuffer data() {
-        return ByteBuffer.wrap(array, arrayOffset, length).slice();
+        return ByteBuffer.wrap(array(), arrayOffset(), length).slice();
     }
 
     /** A copy that owns its payload and stays valid. */
     public RamPage copy() {
         byte[] b = new byte[length];
-        System.arraycopy(array, arrayOffset, b, 0, length);
+        System.arraycopy(array(), arrayOffset(), b, 0, length);
         return new RamPage().set(offset, kind, flags, block, pageOffset, b, 0, length).mappedAt(mappedPagesOffset);
     }
 
     @Override
     public void writeTo(ByteSink out) throws IOException {
+        load();
         if (kind == Kind.MAPPED) {
             out.skipTo(mappedPagesOffset + pageOffset);
             out.write(array, arrayOffset, length);

@@ -45,7 +45,9 @@ public enum Compression {
             case NONE -> in;
             case ZSTD -> new ZstdInputStream(in).setContinuous(false);
             case GZIP -> new GZIPInputStream(in, 1 << 16);
-            case XZ -> new XZInputStream(in);
+            // The dictionary size comes from the file: cap the memory xz may allocate (a quarter of
+            // the heap; xz -9 needs 65 MiB) so a hostile header fails with MemoryLimitException.
+            case XZ -> new XZInputStream(in, (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 4 / 1024));
         };
     }
 

@@ -28,7 +28,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +42,14 @@ import java.util.stream.Stream;
  * of {@code used_length} bytes, plus {@code blocks.json}: {@code [{name, file, used_length,
  * page_size, sha256}]}, {@code file} relative to the directory ({@link BlockFileNames}). Files are
  * written into a temporary directory beside the target, which is renamed into place at the end.
+ *
+ * <p><b>Hashing while writing.</b> SHA-256 of a 4 GiB block costs about as much as extracting it,
+ * so it runs on a second thread, over each block's settled prefix ({@link SparsePageStore}) as the
+ * block is written: a paused save sends every page once in ascending order, and its blocks are
+ * hashed by the time the stream ends. If a block's pages arrive otherwise (live saves re-send
+ * pages), the block is hashed from its finished file instead. Every file is fsynced before the
+ * directory is renamed into place, so a finished extraction survives a power loss (the fsync of a
+ * 3 GiB block costs about a second; docs/performance.md).
  */
 public final class Extractor implements EventConsumer {
 
@@ -50,6 +64,7 @@ public final class Extractor implements EventConsumer {
     private final List<RandomAccessFile> files = new ArrayList<>();
     private SparsePageStore store;
     private PageReplayer replayer;
+    private Hasher hasher;
 
     private Extractor(MigrationReader reader, Path dir, String only) {
         this.reader = reader;
@@ -113,6 +128,8 @@ public final class Extractor implements EventConsumer {
         if (store == null) {
             store = new SparsePageStore(pageSize);
             replayer = new PageReplayer(store, reader.source());
+            hasher = new Hasher(store);
+            store.onSettled(hasher::settled);
         }
         if (store.declared(b.idstr())) {
             return; // a second block list (RAM re-sent) keeps the same files
@@ -125,6 +142,7 @@ public final class Extractor implements EventConsumer {
         files.add(f);
         f.setLength(b.usedLength());
         store.declare(b, f.getChannel(), 0);
+        hasher.declare(b, f.getChannel());
         blocks.add(b);
     }
 
@@ -142,7 +160,8 @@ public final class Extractor implements EventConsumer {
         for (int i = 0; i < blocks.size(); i++) {
             RamBlock b = blocks.get(i);
             String name = BlockFileNames.of(b.idstr());
-            String sha = sha256(files.get(i).getChannel(), b.usedLength());
+            String sha = store.isSettledTracking(b) ? hasher.finish(b)
+                    : sha256(files.get(i).getChannel(), b.usedLength());
             out.add(new Extracted(b.idstr(), name, b.usedLength(), store.pageSize(), sha));
             ObjectNode o = list.addObject();
             o.put("name", b.idstr());
@@ -162,22 +181,143 @@ public final class Extractor implements EventConsumer {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-        long at = 0;
-        while (at < length) {
-            buf.clear();
+        update(md, ch, 0, length, ByteBuffer.allocateDirect(1 << 20));
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Feeds bytes [from, to) of {@code ch} to {@code md}, through {@code buf} (direct: see ByteSink). */
+    private static void update(MessageDigest md, FileChannel ch, long from, long to, ByteBuffer buf)
+            throws IOException {
+        long at = from;
+        while (at < to) {
+            buf.clear().limit((int) Math.min(buf.capacity(), to - at));
             int r = ch.read(buf, at);
             if (r < 0) {
-                break;
+                break; // past the end of a file that ends in a hole: nothing more to read
             }
             buf.flip();
             md.update(buf);
             at += r;
         }
-        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * SHA-256 of each block over its settled prefix, on one background thread, in chunks of
+     * {@link #CHUNK}: reads back what was just written (from the page cache) while the main thread
+     * goes on reading the stream; runs of zero pages (holes) are hashed from a zero buffer without
+     * reading. Only the main thread calls its methods.
+     */
+    private static final class Hasher {
+        private static final long CHUNK = 8L << 20;
+        private static final byte[] ZEROS = new byte[1 << 16];
+
+        private static final class Block {
+            final FileChannel channel;
+            final MessageDigest md;
+            long submitted;
+            Future<?> last;
+
+            Block(FileChannel channel) {
+                this.channel = channel;
+                try {
+                    this.md = MessageDigest.getInstance("SHA-256");
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        private final Map<RamBlock, Block> blocks = new IdentityHashMap<>();
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "qmig-sha256");
+            t.setDaemon(true);
+            return t;
+        });
+        /** The hashing thread's read buffer. */
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        private final SparsePageStore store;
+
+        Hasher(SparsePageStore store) {
+            this.store = store;
+        }
+
+        void declare(RamBlock b, FileChannel channel) {
+            blocks.put(b, new Block(channel));
+        }
+
+        /** The store's listener: hashes up to {@code upTo} once a chunk's worth has settled. */
+        void settled(RamBlock rb, long upTo) {
+            Block b = blocks.get(rb);
+            if (b != null && upTo - b.submitted >= CHUNK) {
+                submit(b, rb, upTo);
+            }
+        }
+
+        private void submit(Block b, RamBlock rb, long upTo) {
+            long from = b.submitted;
+            b.submitted = upTo;
+            // Split [from, upTo) into runs of data and of zero pages here, on the main thread,
+            // which owns the store; the task only gets the runs: {start, end, zero ? 1 : 0}...
+            int ps = store.pageSize();
+            long[] runs = new long[16];
+            int n = 0;
+            for (long at = from; at < upTo; ) {
+                boolean data = store.present(rb, at / ps);
+                long end = Math.min(upTo, at + ps);
+                while (end < upTo && store.present(rb, end / ps) == data) {
+                    end = Math.min(upTo, end + ps);
+                }
+                if (n + 3 > runs.length) {
+                    runs = java.util.Arrays.copyOf(runs, runs.length * 2);
+                }
+                runs[n++] = at;
+                runs[n++] = end;
+                runs[n++] = data ? 0 : 1;
+                at = end;
+            }
+            long[] work = runs;
+            int count = n;
+            b.last = thread.submit(() -> {
+                for (int i = 0; i < count; i += 3) {
+                    if (work[i + 2] == 0) {
+                        update(b.md, b.channel, work[i], work[i + 1], buf);
+                    } else {
+                        for (long left = work[i + 1] - work[i]; left > 0; left -= ZEROS.length) {
+                            b.md.update(ZEROS, 0, (int) Math.min(left, ZEROS.length));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+
+        /** Hashes the rest of the (finished) block and returns the hex digest. */
+        String finish(RamBlock rb) throws IOException {
+            Block b = blocks.get(rb);
+            submit(b, rb, rb.usedLength());
+            try {
+                b.last.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while hashing " + rb.idstr(), e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+            return HexFormat.of().formatHex(b.md.digest());
+        }
+
+        void close() {
+            thread.shutdownNow();
+        }
     }
 
     private void closeFiles() throws IOException {
+        if (hasher != null) {
+            hasher.close();
+        }
         if (replayer != null) {
             replayer.close();
         }

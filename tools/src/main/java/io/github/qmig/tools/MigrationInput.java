@@ -142,7 +142,7 @@ public final class MigrationInput implements Closeable {
     /** A decompressed stream; offsets count from the first decompressed byte. */
     private static MigrationInput decompressed(InputStream compressed, Compression c, String name, long offset,
                                                LibvirtHeader h, Path file, Closeable owned) throws IOException {
-        InputStream in = c.decompress(new BufferedInputStream(compressed, 1 << 16));
+        InputStream in = DecompressedInput.open(new BufferedInputStream(compressed, 1 << 16), name, c);
         in.skipNBytes(offset);
         return new MigrationInput(name, ByteSource.of(in, name + " (" + c.name().toLowerCase() + ")", offset), c, h,
                 file, owned);

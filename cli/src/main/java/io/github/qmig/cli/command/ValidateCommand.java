@@ -1,0 +1,97 @@
+package io.github.qmig.cli.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.qmig.cli.ExitCode;
+import io.github.qmig.tools.AtomicOutput;
+import io.github.qmig.tools.validate.FileValidator;
+import io.github.qmig.tools.validate.ValidateOptions;
+import io.github.qmig.tools.validate.ValidationReport;
+import io.github.qmig.tools.validate.ValidationReports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Check migration files: structure, sections and footers, configuration, VMDESCRIPTION, "
+                + "RAM (every page present, deltas decode), mapped-ram layout, completeness.",
+                "Every file is read to its end or its first unreadable byte; each problem is printed with its "
+                        + "severity, byte offset, section and code (docs/validate.md lists the codes)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every file valid (warnings allowed unless --strict)",
+            "1:a file is invalid or unreadable as a migration file",
+            "2:usage error",
+            "3:I/O or internal error (a file missing or unreadable, the report not writable)"})
+public final class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE",
+            description = "Migration files (plain, zstd/gzip/xz, libvirt save images), or - for standard input.")
+    List<String> files;
+
+    @Option(names = "--json", description = "Print JSON: one object per file, an array for several files.")
+    boolean json;
+
+    @Option(names = "--junit", paramLabel = "REPORT.xml", description = "Also write a JUnit XML report for CI.")
+    Path junit;
+
+    @Option(names = "--strict", description = "Treat warnings as errors.")
+    boolean strict;
+
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+            description = "Byte offset where the stream starts in each file (as in file:PATH,offset=N).")
+    long offset;
+
+    @Override
+    public Integer call() throws Exception {
+        if (offset < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--offset must not be negative");
+        }
+        ValidateOptions options = ValidateOptions.defaults().withStrict(strict).withOffset(offset);
+        List<ValidationReport> reports = new ArrayList<>();
+        for (String f : files) {
+            reports.add(FileValidator.validate(f, options));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            out.println(m.writeValueAsString(ValidationReports.json(reports, m)));
+        } else {
+            ValidationReports.text(reports, out);
+        }
+        out.flush();
+        if (junit != null) {
+            ByteArrayOutputStream xml = new ByteArrayOutputStream();
+            ValidationReports.junit(reports, xml);
+            Path[] inputs = files.stream().filter(f -> !f.equals("-")).map(Path::of).toArray(Path[]::new);
+            try (AtomicOutput o = AtomicOutput.create(junit, inputs)) {
+                ByteBuffer b = ByteBuffer.wrap(xml.toByteArray());
+                while (b.hasRemaining()) {
+                    o.channel().write(b);
+                }
+                o.commit();
+            }
+        }
+        return exitCode(reports).code();
+    }
+
+    static ExitCode exitCode(List<ValidationReport> reports) {
+        if (reports.stream().anyMatch(r -> r.summary().ioError())) {
+            return ExitCode.IO_ERROR;
+        }
+        return reports.stream().allMatch(ValidationReport::valid) ? ExitCode.OK : ExitCode.INVALID;
+    }
+}

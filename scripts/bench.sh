@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of qmig against cat/cp and QEMU's analyze-migration.py (issue #6).
+#
+#   scripts/bench.sh [--dir DIR] [--runs N] [--mem MiB] [--small-mem MiB] [--analyze PATH]
+#                    [--no-analyze-x] [--keep]
+#
+# 1. Makes the saves (once; kept in DIR, default /tmp/qmig-bench, never inside the repo) with
+#    testkit's BigSave: a TCG x86 `pc` guest of --mem MiB (default 4096) whose RAM the test guest
+#    fills with incompressible data (`fill=<MiB> random`, 16 MiB .. 3 GiB: a ~3 GiB stream), saved
+#    paused as a stream and, from a second QEMU with the same fill, with the mapped-ram capability
+#    (the "twin"). The same for --small-mem MiB (default 1024), used only for peak RSS.
+# 2. Hot page cache: every input is read once before timing; outputs are deleted and `sync`ed
+#    before each timed command (not timed), so no run pays for the previous one's writeback.
+# 3. Times, interleaved (one of each per round), --runs rounds (default 3), and reports medians:
+#      qmig info STREAM                  vs  cat STREAM > /dev/null
+#      qmig info MAPPED                  vs  cat MAPPED > /dev/null
+#      qmig convert --to mapped-ram      vs  cp STREAM
+#      qmig convert --to stream MAPPED   vs  cp MAPPED
+#      qmig extract STREAM               vs  cp STREAM
+#      analyze-migration.py -f STREAM    (default mode; and -x, which extracts memory)
+#    and the peak RSS of every qmig run (/usr/bin/time -v), on the large and the small guest.
+# 4. Checks the outputs once: qmig's mapped-ram output and QEMU's twin extract to the same RAM
+#    apart from bytes the guest's BIOS clock changes, and qmig's output converted back to a
+#    stream extracts to exactly the RAM of the original stream.
+#
+# analyze-migration.py comes from a QEMU source tree and is never copied into this repository:
+# pass its path with --analyze PATH or QMIG_ANALYZE_MIGRATION=PATH, e.g. from a checkout
+#   git clone --depth 1 --branch v10.0.2 https://gitlab.com/qemu-project/qemu.git /work/qemu-src
+#   scripts/bench.sh --analyze /work/qemu-src/scripts/analyze-migration.py
+# Without it, those rows are skipped.
+#
+# Needs: QEMU (scripts/install-qemu.sh), a JDK, Maven, python3, /usr/bin/time (installed if
+# missing), ~15 GB free in DIR. Timings are ratios within one run on one machine; absolute
+# numbers mean little on a shared 2-core VM.
+set -euo pipefail
+
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+dir=/tmp/qmig-bench
+runs=3
+mem=4096
+small=1024
+analyze="${QMIG_ANALYZE_MIGRATION:-}"
+analyze_x=1
+keep=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --dir) dir="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --mem) mem="$2"; shift 2 ;;
+    --small-mem) small="$2"; shift 2 ;;
+    --analyze) analyze="$2"; shift 2 ;;
+    --no-analyze-x) analyze_x=0; shift ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+case "$(readlink -f "$dir")/" in
+  "$here"/*) echo "bench.sh: --dir must be outside the repository" >&2; exit 2 ;;
+esac
+mkdir -p "$dir"
+dir="$(readlink -f "$dir")"
+
+if [[ ! -x /usr/bin/time ]]; then
+  echo "installing GNU time" >&2
+  apt-get install -y time >/dev/null
+fi
+
+qmig="$here/bin/qmig"
+if [[ ! -f "$here/cli/target/qmig.jar" || ! -d "$here/testkit/target/classes" ]]; then
+  (cd "$here" && mvn -B -q -DskipTests install)
+fi
+
+# ------------------------------------------------------------------ the saves
+cp_file="$dir/testkit.classpath"
+if [[ ! -s "$cp_file" ]]; then
+  (cd "$here" && mvn -B -q -o -pl testkit dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null \
+    || mvn -B -q -pl testkit dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null)
+fi
+save() { # MiB
+  java -Dqmig.testdata="$here/testdata" -cp "$here/testkit/target/classes:$(cat "$cp_file")" \
+    io.github.qmig.testkit.BigSave --dir "$dir" --mem "$1" >&2
+}
+save "$mem"
+save "$small"
+S="$dir/stream-${mem}M.mig"
+M="$dir/mapped-ram-${mem}M.mig"
+S1="$dir/stream-${small}M.mig"
+M1="$dir/mapped-ram-${small}M.mig"
+out="$dir/out"
+
+# ------------------------------------------------------------------ timing helpers
+results="$dir/results.tsv"   # label <TAB> wall seconds <TAB> max RSS KiB
+: > "$results"
+clean() { rm -rf "$out" "$out".*; mkdir -p "$out"; sync; }
+# run LABEL CMD...: times one command (stdout discarded), appends to results
+run() {
+  local label="$1"; shift
+  local tf="$dir/time.txt"
+  if ! /usr/bin/time -v -o "$tf" "$@" > /dev/null 2> "$dir/stderr.txt"; then
+    echo "bench.sh: '$*' failed:" >&2; cat "$dir/stderr.txt" >&2; exit 1
+  fi
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$tf")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tf")
+  printf '%s\t%s\t%s\n' "$label" "$wall" "$rss" >> "$results"
+}
+catf() { cat "$1" > /dev/null; }
+export -f catf
+
+echo "warming the page cache" >&2
+for f in "$S" "$M" "$S1" "$M1"; do cat "$f" > /dev/null; done
+if [[ -n "$analyze" && ! -f "$analyze" ]]; then
+  echo "bench.sh: $analyze not found; skipping analyze-migration.py" >&2
+  analyze=""
+fi
+
+for r in $(seq "$runs"); do
+  echo "round $r/$runs" >&2
+  run "cat stream"         bash -c 'cat "$0" > /dev/null' "$S"
+  run "qmig info stream"   "$qmig" info "$S"
+  run "cat mapped-ram"     bash -c 'cat "$0" > /dev/null' "$M"
+  run "qmig info mapped-ram" "$qmig" info "$M"
+  clean; run "cp stream"   cp "$S" "$out/copy"
+  clean; run "qmig convert --to mapped-ram" "$qmig" convert --to mapped-ram "$S" -o "$out/converted"
+  clean; run "cp mapped-ram" cp "$M" "$out/copy"
+  clean; run "qmig convert --to stream" "$qmig" convert --to stream "$M" -o "$out/converted"
+  clean; run "cp stream (extract)" cp "$S" "$out/copy"
+  clean; run "qmig extract" "$qmig" extract "$S" -o "$out/x"
+  if [[ -n "$analyze" ]]; then
+    run "analyze-migration.py" python3 "$analyze" -f "$S"
+    if [[ $analyze_x == 1 ]]; then
+      clean; run "analyze-migration.py -x" bash -c 'cd "$0" && python3 "$1" -x -f "$2"' "$out" "$analyze" "$S"
+    fi
+  fi
+  # the small guest, for peak RSS against guest size
+  run "qmig info stream (small)" "$qmig" info "$S1"
+  clean; run "qmig convert --to mapped-ram (small)" "$qmig" convert --to mapped-ram "$S1" -o "$out/converted"
+  clean; run "qmig convert --to stream (small)" "$qmig" convert --to stream "$M1" -o "$out/converted"
+  clean; run "qmig extract (small)" "$qmig" extract "$S1" -o "$out/x"
+done
+clean
+
+# ------------------------------------------------------------------ correctness, once
+echo "checking the outputs" >&2
+"$qmig" convert --to mapped-ram "$S" -o "$out/qmig.mr"
+"$qmig" convert --to stream "$out/qmig.mr" -o "$out/back.mig"
+"$qmig" extract "$S" -o "$out/x-stream" > /dev/null
+"$qmig" extract "$out/back.mig" -o "$out/x-back" > /dev/null
+"$qmig" extract "$M" -o "$out/x-qemu-mr" > /dev/null
+if cmp -s "$out/x-stream/blocks.json" "$out/x-back/blocks.json"; then
+  roundtrip="identical RAM (blocks.json sha256 equal)"
+else
+  roundtrip="DIFFERENT RAM"
+fi
+ramdiff=$(cmp -l "$out/x-stream/pc.ram.raw" "$out/x-qemu-mr/pc.ram.raw" | wc -l || true)
+layout="$(cmp -l "$out/qmig.mr" "$M" 2>/dev/null | wc -l || true) (sizes $(stat -c %s "$out/qmig.mr") and $(stat -c %s "$M"))"
+if [[ $keep == 0 ]]; then rm -rf "$out"; fi
+
+# ------------------------------------------------------------------ report
+median() { # label -> median wall
+  awk -F'\t' -v l="$1" '$1==l {print $2}' "$results" | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'
+}
+maxrss() { awk -F'\t' -v l="$1" '$1==l {if ($3>m) m=$3} END {printf "%.0f", m/1024}' "$results"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a=="-"||b=="-"||b==0) print "-"; else printf "%.2f", a/b}'; }
+all=1
+row() { # qmig-label ref-label target-op target
+  local q r rt verdict
+  q=$(median "$1"); r=$(median "$2"); rt=$(ratio "$q" "$r")
+  verdict=$(awk -v x="$rt" -v op="$3" -v t="$4" 'BEGIN {if (x=="-") print "-"; else if ((op=="<=" && x<=t) || (op==">=" && x>=t)) print "met"; else print "MISSED"}')
+  [[ "$verdict" == MISSED ]] && all=0
+  printf '| %s | %s s | %s | %s s | %s | %s %s: %s | %s MiB |\n' "$1" "$q" "$2" "$r" "$rt" "$3" "$4" "$verdict" "$(maxrss "$1")"
+}
+{
+  echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'),"\
+       "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -r); $(java -version 2>&1 | head -1)"
+  echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- inputs: $(basename "$S") $(stat -c %s "$S") bytes; $(basename "$M") $(stat -c %s "$M") bytes"\
+       "($(du -k "$M" | cut -f1) KiB allocated); hot page cache; median of $runs interleaved runs"
+  echo "- launcher: \`$(grep '^exec ' "$qmig" | sed 's/^exec //')\` (jit: C2 for extract, C1 otherwise)"
+  echo
+  echo "| qmig | time | reference | time | ratio | target | peak RSS |"
+  echo "|---|---|---|---|---|---|---|"
+  row "qmig info stream" "cat stream" "<=" 1.5
+  row "qmig info mapped-ram" "cat mapped-ram" "<=" 1.5
+  row "qmig convert --to mapped-ram" "cp stream" "<=" 1.3
+  row "qmig convert --to stream" "cp mapped-ram" "<=" 1.3
+  row "qmig extract" "cp stream (extract)" "<=" 1.3
+  if [[ -n "$analyze" ]]; then
+    a=$(median "analyze-migration.py"); q=$(median "qmig info stream")
+    sp=$(ratio "$a" "$q")
+    v=$(awk -v x="$sp" 'BEGIN {print (x>=5) ? "met" : "MISSED"}'); [[ $v == MISSED ]] && all=0
+    echo "| qmig info stream | $q s | analyze-migration.py (default) | $a s | ${sp}x faster | >= 5x: $v | |"
+    if [[ $analyze_x == 1 ]]; then
+      ax=$(median "analyze-migration.py -x"); qx=$(median "qmig extract")
+      echo "| qmig extract | $qx s | analyze-migration.py -x | $ax s | $(ratio "$ax" "$qx")x faster | | |"
+    fi
+  fi
+  echo
+  echo "Peak RSS (MiB), ${mem} MiB guest vs ${small} MiB guest (target <= 256, within 10%):"
+  echo
+  echo "| command | ${mem} MiB guest | ${small} MiB guest | difference | target |"
+  echo "|---|---|---|---|---|"
+  for c in "qmig info stream" "qmig convert --to mapped-ram" "qmig convert --to stream" "qmig extract"; do
+    big=$(maxrss "$c"); sm=$(maxrss "$c (small)")
+    d=$(awk -v a="$big" -v b="$sm" 'BEGIN {printf "%.1f%%", (a-b)*100/b}')
+    v=$(awk -v a="$big" -v b="$sm" 'BEGIN {print (a<=256 && b<=256 && (a-b)/b<=0.10 && (b-a)/b<=0.10) ? "met" : "MISSED"}')
+    [[ $v == MISSED ]] && all=0
+    echo "| $c | $big | $sm | $d | $v |"
+  done
+  echo
+  echo "Outputs: qmig's mapped-ram output vs QEMU's twin: $layout bytes differ over the common"\
+       "length (the two guests' BIOS data areas and device states differ; qmig writes its own"\
+       "VMDESCRIPTION); their extracted RAM differs in $ramdiff bytes; stream -> mapped-ram -> stream"\
+       "round trip: $roundtrip."
+  echo
+  [[ $all == 1 ]] && echo "All targets met." || echo "Some targets MISSED."
+} | tee "$dir/report.md"
+echo "raw timings: $results; report: $dir/report.md" >&2
