@@ -59,37 +59,30 @@ class FixtureRoundTripTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void reencodesFileByteForByte(Fixture f) throws IOException {
-        Path in = files.get(f.name());
         long offset = f.metadata().uriOffset();
-        Path out = dir.resolve(f.name() + ".out");
-        try (MigrationReader r = MigrationReader.open(in, offset, RamSectionCodec.defaultOptions());
-             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     StandardOpenOption.TRUNCATE_EXISTING);
-             MigrationWriter w = MigrationWriter.of(ByteSink.of(ch, offset, false))) {
-            copy(r, w);
-        }
-        try {
-            assertThat(Files.mismatch(in, out)).as("first differing byte").isEqualTo(-1);
-        } finally {
-            Files.delete(out);
-        }
+        assertReencodes(f, MigrationReader.open(files.get(f.name()), offset, RamSectionCodec.defaultOptions()));
     }
 
     @ParameterizedTest
     @MethodSource("fixtures")
     void reencodesThrottledPipeByteForByte(Fixture f) throws IOException {
-        Path in = files.get(f.name());
         long offset = f.metadata().uriOffset();
-        Path out = dir.resolve(f.name() + ".pipe");
-        try (InputStream pipe = new ThrottledInputStream(new BufferedInputStream(Files.newInputStream(in)), 7)) {
+        try (InputStream pipe = new ThrottledInputStream(new BufferedInputStream(Files.newInputStream(files.get(f.name()))), 7)) {
             pipe.skipNBytes(offset);
             // offsets stay file offsets: mapped-ram headers point at absolute positions
-            try (MigrationReader r = MigrationReader.of(ByteSource.of(pipe, "pipe", offset), RamSectionCodec.defaultOptions());
-                 FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         StandardOpenOption.TRUNCATE_EXISTING);
-                 MigrationWriter w = MigrationWriter.of(ByteSink.of(ch, offset, false))) {
-                copy(r, w);
-            }
+            assertReencodes(f, MigrationReader.of(ByteSource.of(pipe, "pipe", offset), RamSectionCodec.defaultOptions()));
+        }
+    }
+
+    /** Writes every event of {@code reader} (closed here) at the fixture's offset and compares with the file. */
+    private void assertReencodes(Fixture f, MigrationReader reader) throws IOException {
+        Path in = files.get(f.name());
+        Path out = dir.resolve(f.name() + ".out");
+        try (MigrationReader r = reader;
+             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING);
+             MigrationWriter w = MigrationWriter.of(ByteSink.of(ch, f.metadata().uriOffset(), false))) {
+            copy(r, w);
         }
         try {
             assertThat(Files.mismatch(in, out)).as("first differing byte").isEqualTo(-1);

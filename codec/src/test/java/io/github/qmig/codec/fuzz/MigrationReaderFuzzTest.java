@@ -1,5 +1,6 @@
 package io.github.qmig.codec.fuzz;
 
+import io.github.qmig.testkit.MemoryChannel;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.qmig.codec.ByteSource;
 import io.github.qmig.codec.MigrationEvent;

@@ -1,4 +1,4 @@
-package io.github.qmig.codec.fuzz;
+package io.github.qmig.testkit;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
