@@ -25,7 +25,7 @@ public final class Pages {
     }
 
     /** A read-only-by-contract array of at least {@code len} zeros. */
-    static byte[] zeros(int len) {
+    public static byte[] zeros(int len) {
         return len <= ZEROS.length ? ZEROS : new byte[len];
     }
 }

@@ -10,6 +10,7 @@ import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.MigrationFormatException.Reason;
 import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.ramblock.PageReplayer;
+import io.github.qmig.ramblock.Pages;
 import io.github.qmig.ramblock.RamBlock;
 import io.github.qmig.ramblock.RamBlockEntry;
 import io.github.qmig.ramblock.RamPage;
@@ -175,14 +176,17 @@ public final class Extractor implements EventConsumer {
     }
 
     static String sha256(FileChannel ch, long length) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = sha256();
         update(md, ch, 0, length, ByteBuffer.allocateDirect(1 << 20));
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** Feeds bytes [from, to) of {@code ch} to {@code md}, through {@code buf} (direct: see ByteSink). */
@@ -209,7 +213,6 @@ public final class Extractor implements EventConsumer {
      */
     private static final class Hasher {
         private static final long CHUNK = 8L << 20;
-        private static final byte[] ZEROS = new byte[1 << 16];
 
         private static final class Block {
             final FileChannel channel;
@@ -219,11 +222,7 @@ public final class Extractor implements EventConsumer {
 
             Block(FileChannel channel) {
                 this.channel = channel;
-                try {
-                    this.md = MessageDigest.getInstance("SHA-256");
-                } catch (NoSuchAlgorithmException e) {
-                    throw new IllegalStateException(e);
-                }
+                this.md = sha256();
             }
         }
 
@@ -282,8 +281,9 @@ public final class Extractor implements EventConsumer {
                     if (work[i + 2] == 0) {
                         update(b.md, b.channel, work[i], work[i + 1], buf);
                     } else {
-                        for (long left = work[i + 1] - work[i]; left > 0; left -= ZEROS.length) {
-                            b.md.update(ZEROS, 0, (int) Math.min(left, ZEROS.length));
+                        byte[] zeros = Pages.zeros(1 << 16);
+                        for (long left = work[i + 1] - work[i]; left > 0; left -= zeros.length) {
+                            b.md.update(zeros, 0, (int) Math.min(left, zeros.length));
                         }
                     }
                 }

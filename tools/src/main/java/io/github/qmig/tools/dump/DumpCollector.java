@@ -111,9 +111,7 @@ public final class DumpCollector {
     /** Reads every remaining event of {@code reader} and collects its dump. */
     public static MigrationDump read(MigrationReader reader, String source, DumpOptions options) throws IOException {
         DumpCollector c = new DumpCollector(source, options);
-        for (MigrationEvent e = reader.next(); e != null; e = reader.next()) {
-            c.accept(e);
-        }
+        io.github.qmig.tools.Pipeline.run(reader, c::accept);
         return c.finish(reader.pageSize(), reader.footers());
     }
 
