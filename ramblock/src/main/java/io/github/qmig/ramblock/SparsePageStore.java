@@ -1,5 +1,7 @@
 package io.github.qmig.ramblock;
 
+import io.github.qmig.codec.ByteSink;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -27,7 +29,7 @@ import java.util.Map;
  */
 public final class SparsePageStore implements PageSource {
 
-    private static final int COMBINE = 1 << 20;
+    private static final int COMBINE = ByteSink.FILE_WRITE_SIZE;
 
     private static final class Slot {
         final RamBlock block;
