@@ -111,6 +111,46 @@ class CliTest {
     }
 
     @Test
+    void noSyncWritesTheSameOutputs() throws IOException {
+        Path in = fixture("x86-pc-128M-paused");
+        Path synced = tmp.resolve("synced.mig");
+        Path unsynced = tmp.resolve("unsynced.mig");
+        assertThat(qmig("convert", "--to", "mapped-ram", in.toString(), "-o", synced.toString()).code()).isZero();
+        Run r = qmig("convert", "--no-sync", "--to", "mapped-ram", in.toString(), "-o", unsynced.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.mismatch(synced, unsynced)).isEqualTo(-1);
+        Path back = tmp.resolve("back.mig");
+        assertThat(qmig("convert", "--no-sync", "--to", "stream", unsynced.toString(), "-o", back.toString()).code())
+                .isZero();
+        Path dir = tmp.resolve("x");
+        assertThat(qmig("extract", "--no-sync", back.toString(), "-o", dir.toString()).code()).isZero();
+        Path ref = tmp.resolve("ref");
+        assertThat(qmig("extract", in.toString(), "-o", ref.toString()).code()).isZero();
+        assertThat(Files.readString(dir.resolve("blocks.json"))).isEqualTo(Files.readString(ref.resolve("blocks.json")));
+    }
+
+    @Test
+    void extractNoHashWritesTheSameBlocksWithNullSha256() throws IOException {
+        Path in = fixture("x86-pc-128M-paused");
+        Path hashed = tmp.resolve("hashed");
+        Path plain = tmp.resolve("plain");
+        assertThat(qmig("extract", in.toString(), "-o", hashed.toString()).code()).isZero();
+        Run r = qmig("extract", "--no-hash", in.toString(), "-o", plain.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode a = new ObjectMapper().readTree(hashed.resolve("blocks.json").toFile());
+        JsonNode b = new ObjectMapper().readTree(plain.resolve("blocks.json").toFile());
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).get("sha256").isNull()).isTrue();
+            assertThat(b.get(i).get("name")).isEqualTo(a.get(i).get("name"));
+            assertThat(b.get(i).get("used_length")).isEqualTo(a.get(i).get("used_length"));
+            String file = a.get(i).get("file").asText();
+            assertThat(Files.mismatch(hashed.resolve(file), plain.resolve(file))).isEqualTo(-1);
+        }
+        assertThat(r.out()).contains(" -  pc.ram.raw");
+    }
+
+    @Test
     void damagedInputIsOneLineWithFileOffsetAndSectionAndExitOne() throws IOException {
         Path in = fixture("x86-pc-128M-paused");
         Path cut = tmp.resolve("cut.mig");

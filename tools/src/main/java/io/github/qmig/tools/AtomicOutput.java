@@ -11,7 +11,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * An output that appears only when complete: bytes go to a temporary file beside the target, which
- * {@link #commit()} fsyncs and renames into place. Closing without committing (any failure,
+ * {@link #commit()} fsyncs (unless created without sync) and renames into place. Closing without committing (any failure,
  * Ctrl-C through the shutdown hook) deletes the temporary file and leaves an existing target as it
  * was.
  */
@@ -20,13 +20,15 @@ public final class AtomicOutput implements Closeable {
     private final Path target;
     private final Path temp;
     private final FileChannel channel;
+    private final boolean sync;
     private final Thread cleanup;
     private boolean committed;
 
-    private AtomicOutput(Path target, Path temp, FileChannel channel) {
+    private AtomicOutput(Path target, Path temp, FileChannel channel, boolean sync) {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
+        this.sync = sync;
         this.cleanup = new Thread(this::discard, "qmig-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
@@ -38,6 +40,17 @@ public final class AtomicOutput implements Closeable {
      * @throws IOException if the target is one of the inputs or its directory is not writable
      */
     public static AtomicOutput create(Path target, Path... inputs) throws IOException {
+        return create(target, OutputOptions.defaults(), inputs);
+    }
+
+    /**
+     * Creates the temporary file for {@code target}; {@link #commit()} fsyncs it only if
+     * {@code options.sync()}.
+     *
+     * @param inputs files the output must not replace
+     * @throws IOException if the target is one of the inputs or its directory is not writable
+     */
+    public static AtomicOutput create(Path target, OutputOptions options, Path... inputs) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         for (Path in : inputs) {
             if (in != null && sameFile(abs, in)) {
@@ -50,7 +63,7 @@ public final class AtomicOutput implements Closeable {
         }
         Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".qmig-tmp");
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new AtomicOutput(abs, temp, ch);
+        return new AtomicOutput(abs, temp, ch, options.sync());
     }
 
     private static boolean sameFile(Path target, Path input) throws IOException {
@@ -81,9 +94,11 @@ public final class AtomicOutput implements Closeable {
         return target;
     }
 
-    /** Flushes to disk and moves the file into place. */
+    /** Flushes to disk (if syncing) and moves the file into place. */
     public void commit() throws IOException {
-        channel.force(true);
+        if (sync) {
+            channel.force(true);
+        }
         channel.close();
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  * hashed by the time the stream ends. If a block's pages arrive otherwise (live saves re-send
  * pages), the block is hashed from its finished file instead. Every file is fsynced before the
  * directory is renamed into place, so a finished extraction survives a power loss (the fsync of a
- * 3 GiB block costs about a second; docs/performance.md).
+ * 3 GiB block costs about a second; docs/performance.md). {@link OutputOptions} can turn off the
+ * hashing ({@code sha256} is then null) and the fsync.
  */
 public final class Extractor implements EventConsumer {
 
@@ -61,16 +62,18 @@ public final class Extractor implements EventConsumer {
     private final MigrationReader reader;
     private final Path dir;
     private final String only;
+    private final OutputOptions options;
     private final List<RamBlock> blocks = new ArrayList<>();
     private final List<RandomAccessFile> files = new ArrayList<>();
     private SparsePageStore store;
     private PageReplayer replayer;
     private Hasher hasher;
 
-    private Extractor(MigrationReader reader, Path dir, String only) {
+    private Extractor(MigrationReader reader, Path dir, String only, OutputOptions options) {
         this.reader = reader;
         this.dir = dir;
         this.only = only;
+        this.options = options;
     }
 
     /**
@@ -79,6 +82,12 @@ public final class Extractor implements EventConsumer {
      * @throws IOException if {@code target} exists and is not an empty directory
      */
     public static List<Extracted> extract(MigrationInput input, Path target, String block) throws IOException {
+        return extract(input, target, block, OutputOptions.defaults());
+    }
+
+    /** {@link #extract(MigrationInput, Path, String)}, finishing the files as {@code options} say. */
+    public static List<Extracted> extract(MigrationInput input, Path target, String block, OutputOptions options)
+            throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         if (Files.exists(abs) && !(Files.isDirectory(abs) && isEmpty(abs))) {
             throw new IOException(target + ": exists and is not an empty directory");
@@ -88,7 +97,7 @@ public final class Extractor implements EventConsumer {
         try {
             List<Extracted> out;
             try (MigrationReader r = input.reader(RamSectionCodec.defaultOptions())) {
-                Extractor x = new Extractor(r, tmp, block);
+                Extractor x = new Extractor(r, tmp, block, options);
                 try {
                     Pipeline.run(input, r, x);
                     out = x.finish();
@@ -129,8 +138,10 @@ public final class Extractor implements EventConsumer {
         if (store == null) {
             store = new SparsePageStore(pageSize);
             replayer = new PageReplayer(store, reader.source());
-            hasher = new Hasher(store);
-            store.onSettled(hasher::settled);
+            if (options.hash()) {
+                hasher = new Hasher(store);
+                store.onSettled(hasher::settled);
+            }
         }
         if (store.declared(b.idstr())) {
             return; // a second block list (RAM re-sent) keeps the same files
@@ -143,7 +154,9 @@ public final class Extractor implements EventConsumer {
         files.add(f);
         f.setLength(b.usedLength());
         store.declare(b, f.getChannel(), 0);
-        hasher.declare(b, f.getChannel());
+        if (hasher != null) {
+            hasher.declare(b, f.getChannel());
+        }
         blocks.add(b);
     }
 
@@ -153,15 +166,18 @@ public final class Extractor implements EventConsumer {
             return out;
         }
         store.finish();
-        for (RandomAccessFile f : files) {
-            f.getChannel().force(true);
+        if (options.sync()) {
+            for (RandomAccessFile f : files) {
+                f.getChannel().force(true);
+            }
         }
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ArrayNode list = m.createArrayNode();
         for (int i = 0; i < blocks.size(); i++) {
             RamBlock b = blocks.get(i);
             String name = BlockFileNames.of(b.idstr());
-            String sha = store.isSettledTracking(b) ? hasher.finish(b)
+            String sha = hasher == null ? null
+                    : store.isSettledTracking(b) ? hasher.finish(b)
                     : sha256(files.get(i).getChannel(), b.usedLength());
             out.add(new Extracted(b.idstr(), name, b.usedLength(), store.pageSize(), sha));
             ObjectNode o = list.addObject();

@@ -28,11 +28,17 @@ public final class StreamConverter {
      * @param offset where the stream starts in the output (bytes before it are zero)
      */
     public static void toStream(MigrationInput input, Path output, long offset) throws IOException {
+        toStream(input, output, offset, OutputOptions.defaults());
+    }
+
+    /** {@link #toStream(MigrationInput, Path, long)}, finishing the output as {@code options} say. */
+    public static void toStream(MigrationInput input, Path output, long offset, OutputOptions options)
+            throws IOException {
         boolean inPlace = input.seekable();
-        ReadOptions options = inPlace ? RamSectionCodec.withoutMappedPages(ReadOptions.defaults())
+        ReadOptions read = inPlace ? RamSectionCodec.withoutMappedPages(ReadOptions.defaults())
                 : RamSectionCodec.defaultOptions();
-        try (AtomicOutput out = AtomicOutput.create(output, input.path());
-             MigrationReader r = input.reader(options)) {
+        try (AtomicOutput out = AtomicOutput.create(output, options, input.path());
+             MigrationReader r = input.reader(read)) {
             ByteSink sink = ByteSink.of(out.channel(), 0, false);
             sink.skipTo(offset);
             try (MappedRamToStream w = new MappedRamToStream(sink, r, inPlace ? new MappedRamPages(r) : null,
@@ -53,7 +59,13 @@ public final class StreamConverter {
      *               offsets in the file are absolute
      */
     public static void toMappedRam(MigrationInput input, Path output, long offset) throws IOException {
-        try (AtomicOutput out = AtomicOutput.create(output, input.path());
+        toMappedRam(input, output, offset, OutputOptions.defaults());
+    }
+
+    /** {@link #toMappedRam(MigrationInput, Path, long)}, finishing the output as {@code options} say. */
+    public static void toMappedRam(MigrationInput input, Path output, long offset, OutputOptions options)
+            throws IOException {
+        try (AtomicOutput out = AtomicOutput.create(output, options, input.path());
              MigrationReader r = input.reader(RamSectionCodec.defaultOptions())) {
             try {
                 MappedRamWriter w = new MappedRamWriter(out.channel(), offset, r);

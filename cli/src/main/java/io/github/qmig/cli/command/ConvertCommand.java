@@ -3,7 +3,9 @@ package io.github.qmig.cli.command;
 import io.github.qmig.cli.ExitCode;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.SyncOption;
 import io.github.qmig.tools.MigrationInput;
+import io.github.qmig.tools.OutputOptions;
 import io.github.qmig.tools.StreamConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,6 +26,9 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Mixin
     ProgressOption progress = new ProgressOption();
+
+    @Mixin
+    SyncOption sync = new SyncOption();
 
     /** Target layouts. */
     public enum Layout {
@@ -58,9 +63,10 @@ public final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (MigrationInput in = MigrationInput.open(input, inputOffset);
              ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
+            OutputOptions options = sync.apply(OutputOptions.defaults());
             switch (to) {
-                case stream -> StreamConverter.toStream(in, output, offset);
-                case mapped_ram -> StreamConverter.toMappedRam(in, output, offset);
+                case stream -> StreamConverter.toStream(in, output, offset, options);
+                case mapped_ram -> StreamConverter.toMappedRam(in, output, offset, options);
                 default -> throw new IllegalStateException(to.toString());
             }
         }

@@ -4,7 +4,9 @@ import io.github.qmig.cli.ExitCode;
 import io.github.qmig.tools.Extractor;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.SyncOption;
 import io.github.qmig.tools.MigrationInput;
+import io.github.qmig.tools.OutputOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -24,6 +26,9 @@ public final class ExtractCommand implements Callable<Integer> {
     @Mixin
     ProgressOption progress = new ProgressOption();
 
+    @Mixin
+    SyncOption sync = new SyncOption();
+
     @Spec
     CommandSpec spec;
 
@@ -41,12 +46,19 @@ public final class ExtractCommand implements Callable<Integer> {
             description = "Byte offset where the stream starts in FILE.")
     long offset;
 
+    @Option(names = "--no-hash",
+            description = "Do not compute each block's SHA-256: blocks.json then has \"sha256\": null, and the "
+                    + "listing shows -. Saves about a second of CPU per GiB.")
+    boolean noHash;
+
     @Override
     public Integer call() throws Exception {
         try (MigrationInput in = MigrationInput.open(file, offset);
              ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
-            for (Extractor.Extracted x : Extractor.extract(in, dir, block)) {
-                spec.commandLine().getOut().printf("%-24s %12d  %s  %s%n", x.name(), x.usedLength(), x.sha256(), x.file());
+            OutputOptions options = sync.apply(OutputOptions.defaults()).withHash(!noHash);
+            for (Extractor.Extracted x : Extractor.extract(in, dir, block, options)) {
+                spec.commandLine().getOut().printf("%-24s %12d  %s  %s%n", x.name(), x.usedLength(),
+                        x.sha256() != null ? x.sha256() : "-", x.file());
             }
         }
         return ExitCode.OK.code();
