@@ -410,6 +410,18 @@ public final class ByteSource implements Closeable {
         readAt(at, ByteBuffer.wrap(dst, off, len));
     }
 
+    /**
+     * As {@link #copyAt(long, byte[], int, int)}, into {@code dst} at {@code index} without moving its
+     * position: from a mapped window straight into, say, a direct write buffer, in one copy.
+     */
+    public void copyAt(long at, ByteBuffer dst, int index, int len) throws IOException {
+        if (window != null && at >= windowStart && at + len <= windowEnd) {
+            dst.put(index, window, (int) (at - windowStart), len);
+            return;
+        }
+        readAt(at, dst.duplicate().limit(index + len).position(index));
+    }
+
     /** Consumes {@code n} bytes and returns a view of them (valid until the next read). */
     public ByteBuffer slice(int n) throws IOException {
         int at = take(n);

@@ -36,7 +36,7 @@ public final class PageReplayer implements AutoCloseable {
     public void apply(RamPage p) throws IOException {
         RamBlock b = p.block();
         switch (p.kind()) {
-            case PAGE, MAPPED -> store.put(b, p.pageOffset(), p.array(), p.arrayOffset());
+            case PAGE, MAPPED -> store.put(b, p.pageOffset(), p);
             case ZERO -> {
                 if (p.fillByte() == 0) {
                     store.zero(b, p.pageOffset());

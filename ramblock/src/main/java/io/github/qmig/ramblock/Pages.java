@@ -1,5 +1,6 @@
 package io.github.qmig.ramblock;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /** Page helpers shared by every consumer. */
@@ -20,6 +21,23 @@ public final class Pages {
                 return false;
             }
             i += n;
+        }
+        return true;
+    }
+
+    /** Whether {@code len} bytes of {@code b} at {@code index} are all zero (8 bytes at a time). */
+    public static boolean isZero(ByteBuffer b, int index, int len) {
+        int i = index;
+        int end = index + len;
+        for (; i + 8 <= end; i += 8) {
+            if (b.getLong(i) != 0) {
+                return false;
+            }
+        }
+        for (; i < end; i++) {
+            if (b.get(i) != 0) {
+                return false;
+            }
         }
         return true;
     }

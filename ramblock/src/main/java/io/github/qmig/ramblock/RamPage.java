@@ -106,6 +106,19 @@ public final class RamPage implements BodyEvent {
         deferredFrom = null;
     }
 
+    /**
+     * Copies the payload into {@code dst} at {@code index} (its position unchanged). A deferred
+     * payload goes straight from the file, without the copy into this view's buffer that
+     * {@link #array()} makes.
+     */
+    public void copyTo(ByteBuffer dst, int index) throws IOException {
+        if (deferredFrom != null) {
+            deferredFrom.copyAt(deferredAt, dst, index, length);
+        } else {
+            dst.put(index, array, arrayOffset, length);
+        }
+    }
+
     /** For MAPPED pages: the block's pages_offset, where slot 0 lies. */
     public RamPage mappedAt(long pagesOffset) {
         this.mappedPagesOffset = pagesOffset;

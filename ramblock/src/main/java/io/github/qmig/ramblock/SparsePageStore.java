@@ -127,23 +127,45 @@ public final class SparsePageStore implements PageSource {
 
     /** Stores a full page (an all-zero page is stored as a hole, like a ZERO record). */
     public void put(RamBlock block, long offset, byte[] src, int off) throws IOException {
-        if (Pages.isZero(src, off, pageSize)) {
-            zero(block, offset);
+        Slot s = slot(block);
+        int at = reserve(s, offset);
+        pending.put(at, src, off, pageSize);
+        keep(s, offset, at);
+    }
+
+    /**
+     * Stores a PAGE or MAPPED record's payload: copied from the input file's mapping straight into
+     * the write buffer when deferred ({@link RamPage#copyTo}), not through the heap.
+     */
+    public void put(RamBlock block, long offset, RamPage page) throws IOException {
+        Slot s = slot(block);
+        int at = reserve(s, offset);
+        page.copyTo(pending, at);
+        keep(s, offset, at);
+    }
+
+    /** Where in {@link #pending} the page at {@code offset} goes, flushing first unless it extends the run. */
+    private int reserve(Slot s, long offset) throws IOException {
+        if (pendingSlot != s || pendingStart + pendingLen != offset || pendingLen + pageSize > COMBINE) {
+            flush();
+            pendingSlot = s;
+            pendingStart = offset;
+        }
+        return pendingLen;
+    }
+
+    /** Adds the page just copied to {@code pending[at]} to the run, or records it as zero (a hole). */
+    private void keep(Slot s, long offset, int at) {
+        if (Pages.isZero(pending, at, pageSize)) {
+            zero(s.block, offset); // the bytes past pendingLen are overwritten by the next page
             return;
         }
-        Slot s = slot(block);
         long index = offset / pageSize;
         if (offset < s.settled) {
             s.disturbed = true;
         }
         set(s.present, index);
         set(s.written, index);
-        if (pendingSlot != s || pendingStart + pendingLen != offset || pendingLen + pageSize > COMBINE) {
-            flush();
-            pendingSlot = s;
-            pendingStart = offset;
-        }
-        pending.put(pendingLen, src, off, pageSize);
         pendingLen += pageSize;
     }
 
