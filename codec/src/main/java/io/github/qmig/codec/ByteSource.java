@@ -528,12 +528,10 @@ public final class ByteSource implements Closeable {
                     WindowPager.unmap(randomWindow);
                     randomWindow = null;
                     randomStart = randomEnd = 0;
-                    try {
-                        randomWindow = file.map(FileChannel.MapMode.READ_ONLY, start, end - start);
+                    randomWindow = mapOrNull(start, end);
+                    if (randomWindow != null) {
                         randomStart = start;
                         randomEnd = end;
-                    } catch (IOException | UnsupportedOperationException e) {
-                        unmappable = true;
                     }
                 }
             }
