@@ -16,45 +16,52 @@ import java.util.Objects;
  *
  * <p>For a file the buffer is a direct buffer: the JDK writes a heap buffer by first copying it into
  * a temporary direct one, and those writes measured ~10x slower in the kernel here (2.7 ms against
- * 0.2 ms per 1 MiB {@code pwrite}), which made writing a 3 GiB file take 7 s instead of 1.
+ * 0.2 ms per 1 MiB {@code pwrite}), which made writing a 3 GiB file take 7 s instead of 1. Full
+ * buffers are written behind, on a background thread ({@link WriteBehind}), while the next one
+ * fills; {@link #flush()} waits for them.
  */
 public final class ByteSink implements Flushable, Closeable {
 
     private final OutputStream stream;
     private final FileChannel file;
     private final boolean owned;
-    /** Heap-backed for a stream, direct for a file; always used with absolute gets and puts. */
-    private final ByteBuffer buf;
+    /** For a file: writes full buffers in the background, null for a stream. */
+    private final WriteBehind writer;
+    /** Heap-backed for a stream, direct (from {@link #writer}) for a file; used with absolute puts. */
+    private ByteBuffer buf;
     private final int capacity;
     /** Absolute offset of buf[0]. */
     private long base;
     private int count;
 
-    private ByteSink(OutputStream stream, FileChannel file, long start, boolean owned, int bufferSize) {
+    private ByteSink(OutputStream stream, long start) {
         this.stream = stream;
-        this.file = file;
-        this.owned = owned;
-        this.buf = file != null ? ByteBuffer.allocateDirect(bufferSize) : ByteBuffer.wrap(new byte[bufferSize]);
-        this.capacity = bufferSize;
+        this.file = null;
+        this.owned = false;
+        this.writer = null;
+        this.buf = ByteBuffer.wrap(new byte[1 << 16]);
+        this.capacity = buf.capacity();
         this.base = start;
     }
 
-    /**
-     * Bytes per write to a file, here and in {@code SparsePageStore}. Measured on the project's VM
-     * (ext4, Linux 6.18; docs/performance.md): writing 3 GiB into a new file took 0.7-0.9 s in
-     * 32 or 64 KiB writes and 1.1-5.4 s, erratically, in 128 KiB to 1 MiB writes; the kernel's
-     * copy into newly allocated page cache is the difference.
-     */
-    public static final int FILE_WRITE_SIZE = 1 << 16;
+    private ByteSink(FileChannel file, long start, boolean owned) {
+        this.stream = null;
+        this.file = file;
+        this.owned = owned;
+        this.writer = new WriteBehind();
+        this.buf = writer.take();
+        this.capacity = buf.capacity();
+        this.base = start;
+    }
 
     /** A sink writing a file channel from {@code start} on, with positional writes. */
     public static ByteSink of(FileChannel channel, long start, boolean owned) {
-        return new ByteSink(null, Objects.requireNonNull(channel, "channel"), start, owned, FILE_WRITE_SIZE);
+        return new ByteSink(Objects.requireNonNull(channel, "channel"), start, owned);
     }
 
     /** A sink over a stream; {@code close()} flushes but never closes it. */
     public static ByteSink of(OutputStream out) {
-        return new ByteSink(Objects.requireNonNull(out, "out"), null, 0, false, 1 << 16);
+        return new ByteSink(Objects.requireNonNull(out, "out"), 0);
     }
 
     /** Absolute offset of the next byte written. */
@@ -109,23 +116,20 @@ public final class ByteSink implements Flushable, Closeable {
             return;
         }
         flushBuffer();
-        if (len >= capacity) {
-            if (file != null) {
-                // through the direct buffer, one piece at a time (see the class comment)
-                while (len > 0) {
-                    int n = Math.min(len, capacity);
-                    buf.put(0, b, off, n);
-                    count = n;
-                    flushBuffer();
-                    off += n;
-                    len -= n;
-                }
-            } else {
-                writeDirect(ByteBuffer.wrap(b, off, len));
+        if (stream != null && len >= capacity) {
+            stream.write(b, off, len);
+            base += len;
+            return;
+        }
+        while (len > 0) { // through the direct buffer, one piece at a time (see the class comment)
+            int n = Math.min(len, capacity - count);
+            buf.put(count, b, off, n);
+            count += n;
+            off += n;
+            len -= n;
+            if (count == capacity) {
+                flushBuffer();
             }
-        } else {
-            buf.put(0, b, off, len);
-            count = len;
         }
     }
 
@@ -136,44 +140,15 @@ public final class ByteSink implements Flushable, Closeable {
             src.position(src.position() + n);
             return;
         }
-        if (src.remaining() <= capacity - count) {
-            int n = src.remaining();
+        while (src.hasRemaining()) {
+            if (count == capacity) {
+                flushBuffer();
+            }
+            int n = Math.min(src.remaining(), capacity - count);
             buf.put(count, src, src.position(), n);
             src.position(src.position() + n);
             count += n;
-            return;
         }
-        flushBuffer();
-        writeDirect(src);
-    }
-
-    private void writeDirect(ByteBuffer src) throws IOException {
-        int n = src.remaining();
-        if (stream != null) {
-            if (src.hasArray()) {
-                stream.write(src.array(), src.arrayOffset() + src.position(), n);
-                src.position(src.limit());
-            } else {
-                byte[] tmp = new byte[Math.min(n, 1 << 16)];
-                while (src.hasRemaining()) {
-                    int k = Math.min(tmp.length, src.remaining());
-                    src.get(tmp, 0, k);
-                    stream.write(tmp, 0, k);
-                }
-            }
-        } else {
-            long at = base;
-            int end = src.limit();
-            try {
-                while (src.position() < end) {
-                    src.limit(Math.min(end, src.position() + FILE_WRITE_SIZE)); // see FILE_WRITE_SIZE
-                    at += file.write(src, at);
-                }
-            } finally {
-                src.limit(end);
-            }
-        }
-        base += n;
     }
 
     /**
@@ -206,10 +181,8 @@ public final class ByteSink implements Flushable, Closeable {
         if (offset + src.remaining() > base && offset < position()) {
             flushBuffer(); // the range overlaps bytes still buffered
         }
-        long at = offset;
-        while (src.hasRemaining()) {
-            at += file.write(src, at);
-        }
+        writer.drain(); // or a write still in flight could land over this one
+        WriteBehind.writeFully(file, src, offset);
     }
 
     private void flushBuffer() throws IOException {
@@ -220,11 +193,8 @@ public final class ByteSink implements Flushable, Closeable {
             stream.write(buf.array(), 0, count);
         } else {
             buf.limit(count).position(0);
-            long at = base;
-            while (buf.hasRemaining()) {
-                at += file.write(buf, at);
-            }
-            buf.clear();
+            writer.write(buf, file, base);
+            buf = writer.take();
         }
         base += count;
         count = 0;
@@ -238,7 +208,10 @@ public final class ByteSink implements Flushable, Closeable {
         flushBuffer();
         if (stream != null) {
             stream.flush();
-        } else if (file.size() < base) {
+            return;
+        }
+        writer.drain();
+        if (file.size() < base) {
             // A trailing hole: write the last byte so the file has its full length.
             file.write(ByteBuffer.wrap(new byte[1]), base - 1);
         }

@@ -14,7 +14,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Writes larger than the sink's buffer, which a file sink splits into pieces of FILE_WRITE_SIZE. */
+/** Writes larger than the sink's buffer: a file sink hands full buffers to its WriteBehind, which writes them in pieces. */
 class ByteSinkTest {
 
     @TempDir
@@ -41,7 +41,7 @@ class ByteSinkTest {
 
     @Test
     void largeWritesReachAFileWhole() throws IOException {
-        byte[] big = random(3 * ByteSink.FILE_WRITE_SIZE + 12_345);
+        byte[] big = random(WriteBehind.BUFFERS * WriteBehind.BUFFER_SIZE + 12_345); // wraps the buffer pool
         Path f = tmp.resolve("out");
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteSink sink = ByteSink.of(ch, 0, false);

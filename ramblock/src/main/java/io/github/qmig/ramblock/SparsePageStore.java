@@ -1,6 +1,6 @@
 package io.github.qmig.ramblock;
 
-import io.github.qmig.codec.ByteSink;
+import io.github.qmig.codec.WriteBehind;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,18 +18,20 @@ import java.util.Map;
  * <p>Per block, two bitsets (one bit per page, the only per-page state in memory): {@code present}
  * (the page holds data; exactly a mapped-ram bitmap) and {@code written} (bytes were ever written
  * to the slot). A page that was written and later became zero is zeroed by {@link #finish()}, so
- * regions read back exactly. Writes to consecutive slots are combined into large positional writes.
+ * regions read back exactly. Writes to consecutive slots are combined into large positional writes,
+ * done in the background ({@link WriteBehind}) while the caller goes on.
  *
  * <p><b>Settled prefix.</b> A stream normally sends each page once, in ascending order per block.
  * The store tracks, per block, how far the region holds its final content on disk as long as that
  * holds ({@link #settled}): so a consumer can hash a block while it is being written, on another
- * thread, instead of reading it all back at the end. A page changed below that point, or a page
+ * thread, instead of reading it all back at the end; the listener hears of a prefix only once its
+ * writes are done. A page changed below that point, or a page
  * that held data and became zero, ends the tracking for its block ({@link #isSettledTracking}
  * turns false) and the consumer falls back to reading the finished region.
  */
 public final class SparsePageStore implements PageSource {
 
-    private static final int COMBINE = ByteSink.FILE_WRITE_SIZE;
+    private static final int COMBINE = WriteBehind.BUFFER_SIZE;
 
     private static final class Slot {
         final RamBlock block;
@@ -37,9 +39,12 @@ public final class SparsePageStore implements PageSource {
         final long base;
         final long[] present;
         final long[] written;
-        /** Bytes [0, settled) of the region are final on disk unless {@code disturbed}. */
+        /** Bytes [0, settled) of the region are final (written, or being written) unless {@code disturbed}. */
         long settled;
         boolean disturbed;
+        /** The settled prefix the listener has not heard of yet, and the write it waits for. */
+        long unheard;
+        long unheardWrite;
 
         Slot(RamBlock block, FileChannel channel, long base, int pageSize) {
             this.block = block;
@@ -59,18 +64,20 @@ public final class SparsePageStore implements PageSource {
     private final int pageSize;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private SettledListener listener;
+    private final WriteBehind writer = new WriteBehind();
     /**
-     * Combined pages waiting to be written: a direct buffer, because the JDK copies a heap buffer
-     * into a temporary direct one for every write and such writes measured ~10x slower in the
-     * kernel here (see {@code ByteSink}).
+     * Combined pages waiting to be written: a direct buffer from {@link #writer}, because the JDK
+     * copies a heap buffer into a temporary direct one for every write and such writes measured
+     * ~10x slower in the kernel here (see {@code ByteSink}).
      */
-    private final ByteBuffer pending = ByteBuffer.allocateDirect(COMBINE);
+    private ByteBuffer pending;
     private Slot pendingSlot;
     private long pendingStart;
     private int pendingLen;
 
     public SparsePageStore(int pageSize) {
         this.pageSize = pageSize;
+        this.pending = writer.take();
     }
 
     /** Bytes of heap the bitsets of a block of {@code usedLength} take. */
@@ -196,6 +203,7 @@ public final class SparsePageStore implements PageSource {
             pending.get((int) (offset - pendingStart), dst, off, pageSize);
             return;
         }
+        writer.drain(); // the page may be in a write still in flight
         readFully(s.channel, ByteBuffer.wrap(dst, off, pageSize), s.base + offset);
     }
 
@@ -222,19 +230,35 @@ public final class SparsePageStore implements PageSource {
     public void flush() throws IOException {
         Slot s = pendingSlot;
         long end = pendingStart + pendingLen;
+        long write = 0;
         if (pendingLen > 0) {
             pending.limit(pendingLen).position(0);
-            writeFully(s.channel, pending, s.base + pendingStart);
-            pending.clear();
+            write = writer.write(pending, s.channel, s.base + pendingStart);
+            pending = writer.take();
         }
         pendingLen = 0;
         pendingSlot = null;
-        // Everything of the block below `end` is on disk now: earlier runs were flushed before this
-        // one started, and untouched slots are holes, i.e. zero pages.
+        // Everything of the block below `end` is final once this write is done: earlier runs were
+        // handed over before this one, and untouched slots are holes, i.e. zero pages.
         if (s != null && !s.disturbed && end > s.settled) {
             s.settled = end;
-            if (listener != null) {
-                listener.settled(s.block, end);
+            s.unheard = end;
+            s.unheardWrite = write;
+        }
+        tellListener();
+    }
+
+    /** Tells the listener of the settled prefixes whose writes are done. */
+    private void tellListener() throws IOException {
+        if (listener == null) {
+            return;
+        }
+        long done = writer.completed();
+        for (Slot s : slots.values()) {
+            if (s.unheard > 0 && s.unheardWrite <= done) {
+                long upTo = s.unheard;
+                s.unheard = 0;
+                listener.settled(s.block, upTo);
             }
         }
     }
@@ -242,6 +266,8 @@ public final class SparsePageStore implements PageSource {
     /** Flushes, and zeroes the slots of pages that held data once and are zero now. */
     public void finish() throws IOException {
         flush();
+        writer.drain();
+        tellListener();
         byte[] zeros = Pages.zeros(pageSize);
         for (Slot s : slots.values()) {
             for (int w = 0; w < s.written.length; w++) {
@@ -250,7 +276,7 @@ public final class SparsePageStore implements PageSource {
                     int bit = Long.numberOfTrailingZeros(stale);
                     stale &= stale - 1;
                     long index = (long) w * 64 + bit;
-                    writeFully(s.channel, ByteBuffer.wrap(zeros, 0, pageSize), s.base + index * pageSize);
+                    WriteBehind.writeFully(s.channel, ByteBuffer.wrap(zeros, 0, pageSize), s.base + index * pageSize);
                 }
                 s.written[w] = s.present[w];
             }
@@ -267,12 +293,6 @@ public final class SparsePageStore implements PageSource {
 
     private static boolean get(long[] bits, long i) {
         return (bits[(int) (i >>> 6)] & (1L << i)) != 0;
-    }
-
-    static void writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
-        while (b.hasRemaining()) {
-            at += ch.write(b, at);
-        }
     }
 
     static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
