@@ -96,7 +96,7 @@ public final class Extractor implements EventConsumer {
         boolean done = false;
         try {
             List<Extracted> out;
-            try (MigrationReader r = input.reader(RamSectionCodec.defaultOptions())) {
+            try (MigrationReader r = input.writingReader(RamSectionCodec.defaultOptions())) {
                 Extractor x = new Extractor(r, tmp, block, options);
                 try {
                     Pipeline.run(input, r, x);

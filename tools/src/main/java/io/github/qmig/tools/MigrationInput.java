@@ -237,6 +237,15 @@ public final class MigrationInput implements Closeable {
         return MigrationReader.of(source, options);
     }
 
+    /**
+     * A reader for a command that writes its output behind ({@link io.github.qmig.codec.WriteBehind}
+     * on the second core): the input's pages are not touched ahead there ({@link ByteSource#touchAhead}).
+     */
+    public MigrationReader writingReader(ReadOptions options) throws IOException {
+        source.touchAhead(false);
+        return reader(options);
+    }
+
     @Override
     public void close() throws IOException {
         try {

@@ -38,7 +38,7 @@ public final class StreamConverter {
         ReadOptions read = inPlace ? RamSectionCodec.withoutMappedPages(ReadOptions.defaults())
                 : RamSectionCodec.defaultOptions();
         try (AtomicOutput out = AtomicOutput.create(output, options, input.path());
-             MigrationReader r = input.reader(read)) {
+             MigrationReader r = input.writingReader(read)) {
             ByteSink sink = ByteSink.of(out.channel(), 0, false);
             sink.skipTo(offset);
             try (MappedRamToStream w = new MappedRamToStream(sink, r, inPlace ? new MappedRamPages(r) : null,
@@ -66,7 +66,7 @@ public final class StreamConverter {
     public static void toMappedRam(MigrationInput input, Path output, long offset, OutputOptions options)
             throws IOException {
         try (AtomicOutput out = AtomicOutput.create(output, options, input.path());
-             MigrationReader r = input.reader(RamSectionCodec.defaultOptions())) {
+             MigrationReader r = input.writingReader(RamSectionCodec.defaultOptions())) {
             try {
                 MappedRamWriter w = new MappedRamWriter(out.channel(), offset, r);
                 Pipeline.run(input, r, w);
