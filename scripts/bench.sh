@@ -11,7 +11,8 @@
 #    (the "twin"). The same for --small-mem MiB (default 1024), used only for peak RSS.
 # 2. Hot page cache: every input is read once before timing; outputs are deleted and `sync`ed
 #    before each timed command (not timed), so no run pays for the previous one's writeback.
-# 3. Times, interleaved (one of each per round), --runs rounds (default 3), and reports medians:
+# 3. Times, interleaved (one of each per round, each round starting one step later than the one
+#    before), --runs rounds (default 3), and reports medians:
 #      qmig info STREAM                  vs  cat STREAM > /dev/null
 #      qmig info MAPPED                  vs  cat MAPPED > /dev/null
 #      qmig convert --to mapped-ram      vs  cp STREAM
@@ -117,33 +118,62 @@ if [[ -n "$analyze" && ! -f "$analyze" ]]; then
   analyze=""
 fi
 
-for r in $(seq "$runs"); do
-  echo "round $r/$runs" >&2
+# The timed steps of a round, each a command with its reference where it has one. Each round
+# starts one step later than the one before, so that no command always runs right after the same
+# one: on this VM, how long writing new page cache takes depends on what happened just before
+# (docs/performance.md).
+step_info_stream() {
   run "cat stream"         bash -c 'cat "$0" > /dev/null' "$S"
   run "qmig info stream"   "$qmig" info "$S"
+}
+step_info_mapped() {
   run "cat mapped-ram"     bash -c 'cat "$0" > /dev/null' "$M"
   run "qmig info mapped-ram" "$qmig" info "$M"
+}
+step_convert_mapped() {
   clean; run "cp stream"   cp "$S" "$out/copy"
   clean; run "qmig convert --to mapped-ram" "$qmig" convert --to mapped-ram "$S" -o "$out/converted"
+}
+step_convert_stream() {
   clean; run "cp mapped-ram" cp "$M" "$out/copy"
   clean; run "qmig convert --to stream" "$qmig" convert --to stream "$M" -o "$out/converted"
+}
+step_extract() {
   clean; run "cp stream (extract)" cp "$S" "$out/copy"
   clean; run "qmig extract" "$qmig" extract "$S" -o "$out/x"
-  # the same with cp's guarantees: no fsync, no hash (cp does neither)
+}
+# the same with cp's guarantees: no fsync, no hash (cp does neither)
+step_convert_mapped_nosync() {
   clean; run "qmig convert --no-sync --to mapped-ram" "$qmig" convert --no-sync --to mapped-ram "$S" -o "$out/converted"
+}
+step_convert_stream_nosync() {
   clean; run "qmig convert --no-sync --to stream" "$qmig" convert --no-sync --to stream "$M" -o "$out/converted"
+}
+step_extract_nosync() {
   clean; run "qmig extract --no-sync --no-hash" "$qmig" extract --no-sync --no-hash "$S" -o "$out/x"
-  if [[ -n "$analyze" ]]; then
-    run "analyze-migration.py" python3 "$analyze" -f "$S"
-    if [[ $analyze_x == 1 ]]; then
-      clean; run "analyze-migration.py -x" bash -c 'cd "$0" && python3 "$1" -x -f "$2"' "$out" "$analyze" "$S"
-    fi
+}
+step_analyze() {
+  [[ -n "$analyze" ]] || return 0
+  run "analyze-migration.py" python3 "$analyze" -f "$S"
+  if [[ $analyze_x == 1 ]]; then
+    clean; run "analyze-migration.py -x" bash -c 'cd "$0" && python3 "$1" -x -f "$2"' "$out" "$analyze" "$S"
   fi
-  # the small guest, for peak RSS against guest size
+}
+# the small guest, for peak RSS against guest size
+step_small() {
   run "qmig info stream (small)" "$qmig" info "$S1"
   clean; run "qmig convert --to mapped-ram (small)" "$qmig" convert --to mapped-ram "$S1" -o "$out/converted"
   clean; run "qmig convert --to stream (small)" "$qmig" convert --to stream "$M1" -o "$out/converted"
   clean; run "qmig extract (small)" "$qmig" extract "$S1" -o "$out/x"
+}
+steps=(info_stream info_mapped convert_mapped convert_stream extract convert_mapped_nosync
+       convert_stream_nosync extract_nosync analyze small)
+
+for r in $(seq "$runs"); do
+  echo "round $r/$runs" >&2
+  for ((i = 0; i < ${#steps[@]}; i++)); do
+    "step_${steps[(i + r - 1) % ${#steps[@]}]}"
+  done
 done
 clean
 
@@ -190,7 +220,7 @@ info_row() { # qmig-label ref-label: the defaults (fsync; extract also hashes), 
        "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -r); $(java -version 2>&1 | head -1)"
   echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- inputs: $(basename "$S") $(stat -c %s "$S") bytes; $(basename "$M") $(stat -c %s "$M") bytes"\
-       "($(du -k "$M" | cut -f1) KiB allocated); hot page cache; median of $runs interleaved runs"
+       "($(du -k "$M" | cut -f1) KiB allocated); hot page cache; median of $runs interleaved runs, each round in a rotated order"
   echo "- launcher: \`$(grep '^exec ' "$qmig" | sed 's/^exec //')\` (jit: C2 for extract, C1 otherwise)"
   echo
   echo "| qmig | time | reference | time | ratio | target | peak RSS |"
