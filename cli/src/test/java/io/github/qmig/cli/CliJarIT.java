@@ -141,4 +141,34 @@ class CliJarIT {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("unknown record type 0x42 at byte 0x8").doesNotContain("\tat ");
     }
+
+    /**
+     * A write that fails on the writer thread (here EFBIG, under a 2 MiB file size limit; the JVM
+     * ignores SIGXFSZ) ends the command with exit code 3, one line naming the output, and nothing
+     * left behind.
+     */
+    @Test
+    void aFailedWriteNamesTheOutputAndLeavesNothing() throws Exception {
+        Path in = Fixtures.get("x86-pc-128M-paused").decompressTo(tmp.resolve("in.mig"));
+        Path outs = Files.createDirectory(tmp.resolve("outs"));
+        Path jar = Path.of("target", "qmig.jar").toAbsolutePath();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (List<String> args : List.of(List.of("convert", "--to", "mapped-ram", "-o", "o.mr"),
+                List.of("convert", "--to", "stream", "-o", "o.mig"), List.of("extract", "-o", "x"))) {
+            List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -f 2048 && exec \"$@\"", "qmig",
+                    java, "-Xmx64m", "-jar", jar.toString()));
+            cmd.addAll(args);
+            cmd.add(in.toString());
+            Process p = new ProcessBuilder(cmd).directory(outs.toFile()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String target = args.get(args.size() - 1);
+            assertThat(p.exitValue()).as(output).isEqualTo(3);
+            assertThat(output.strip()).as(args.toString())
+                    .isEqualTo("qmig: " + outs.resolve(target).toAbsolutePath().normalize() + ": File too large (writing the output)");
+            try (var left = Files.list(outs)) {
+                assertThat(left).as(args.toString()).isEmpty();
+            }
+        }
+    }
 }

@@ -84,6 +84,11 @@ public final class AtomicOutput implements Closeable {
      * target's name.
      */
     public IOException named(IOException e) {
+        return named(target, e);
+    }
+
+    /** {@link #named(IOException)} for an output at {@code target} (a file or, for extract, a directory). */
+    static IOException named(Path target, IOException e) {
         if (e instanceof io.github.qmig.codec.MigrationFormatException) {
             return e;
         }

@@ -101,6 +101,8 @@ public final class Extractor implements EventConsumer {
                 try {
                     Pipeline.run(input, r, x);
                     out = x.finish();
+                } catch (IOException e) {
+                    throw AtomicOutput.named(abs, e); // disk full names the output, as convert does
                 } finally {
                     x.closeFiles();
                 }
