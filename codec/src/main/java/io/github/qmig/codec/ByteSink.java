@@ -115,22 +115,13 @@ public final class ByteSink implements Flushable, Closeable {
             count += len;
             return;
         }
-        flushBuffer();
         if (stream != null && len >= capacity) {
+            flushBuffer();
             stream.write(b, off, len);
             base += len;
             return;
         }
-        while (len > 0) { // through the direct buffer, one piece at a time (see the class comment)
-            int n = Math.min(len, capacity - count);
-            buf.put(count, b, off, n);
-            count += n;
-            off += n;
-            len -= n;
-            if (count == capacity) {
-                flushBuffer();
-            }
-        }
+        fill(ByteBuffer.wrap(b, off, len));
     }
 
     public void write(ByteBuffer src) throws IOException {
@@ -140,6 +131,11 @@ public final class ByteSink implements Flushable, Closeable {
             src.position(src.position() + n);
             return;
         }
+        fill(src);
+    }
+
+    /** Copies {@code src} through the buffer, handing it over each time it is full (see the class comment). */
+    private void fill(ByteBuffer src) throws IOException {
         while (src.hasRemaining()) {
             if (count == capacity) {
                 flushBuffer();

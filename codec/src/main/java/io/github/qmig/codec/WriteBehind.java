@@ -12,8 +12,9 @@ import java.util.concurrent.Executors;
  * Writes filled buffers to files on a background thread while the caller fills the next one, from
  * a pool of {@link #BUFFERS} direct buffers of {@link #BUFFER_SIZE} bytes. The kernel's copy into
  * the output's page cache is the largest cost of converting and extracting; done here it overlaps
- * with reading the input on the other core. Measured on a 3 GiB stream (docs/performance.md):
- * extract 1.4-3.0 s writing in line, 0.9-1.0 s writing behind, as fast as {@code cp}.
+ * with reading the input on the other core. Measured on a 3.2 GB stream (docs/performance.md):
+ * {@code convert --no-sync --to mapped-ram} 1.3-1.7 s writing in line, 1.0-1.1 s writing behind
+ * ({@code cp}: 0.95-1.2 s).
  *
  * <p>All instances share one JVM-wide daemon thread, {@code qmig-writer}, which does the writes in
  * the order they were handed over, so a file written through two instances (a mapped-ram output's
