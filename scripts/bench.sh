@@ -2,7 +2,7 @@
 # Whole-process benchmark of qmig against cat/cp and QEMU's analyze-migration.py (issue #6).
 #
 #   scripts/bench.sh [--dir DIR] [--runs N] [--mem MiB] [--small-mem MiB] [--analyze PATH]
-#                    [--no-analyze-x] [--keep]
+#                    [--no-analyze-x] [--no-warm] [--keep]
 #
 # 1. Makes the saves (once; kept in DIR, default /tmp/qmig-bench, never inside the repo) with
 #    testkit's BigSave: a TCG x86 `pc` guest of --mem MiB (default 4096) whose RAM the test guest
@@ -11,8 +11,15 @@
 #    (the "twin"). The same for --small-mem MiB (default 1024), used only for peak RSS.
 # 2. Hot page cache: every input is read once before timing; outputs are deleted and `sync`ed
 #    before each timed command (not timed), so no run pays for the previous one's writeback.
-# 3. Times, interleaved (one of each per round, each round starting one step later than the one
-#    before), --runs rounds (default 3), and reports medians:
+#    Warm free memory: before each timed command that writes (cp's as well as qmig's), as much
+#    memory as the largest output is written to and freed from /dev/shm (not timed; --no-warm
+#    leaves it out). On a VM whose balloon reports free pages to the host, memory freed a few
+#    seconds earlier is given back to the host, and a copy from user memory into new page cache
+#    (qmig, dd; not cp, whose copy_file_range stays in the kernel) then takes up to three times as
+#    long, in some runs and not others (docs/performance.md). Warming puts every write on the
+#    same footing; it changes nothing where free pages are not reported.
+# 3. Times, interleaved (one of each per round, each round in another order), --runs rounds
+#    (default 3), and reports medians:
 #      qmig info STREAM                  vs  cat STREAM > /dev/null
 #      qmig info MAPPED                  vs  cat MAPPED > /dev/null
 #      qmig convert --to mapped-ram      vs  cp STREAM
@@ -44,6 +51,7 @@ mem=4096
 small=1024
 analyze="${QMIG_ANALYZE_MIGRATION:-}"
 analyze_x=1
+warm=1
 keep=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -53,6 +61,7 @@ while [[ $# -gt 0 ]]; do
     --small-mem) small="$2"; shift 2 ;;
     --analyze) analyze="$2"; shift 2 ;;
     --no-analyze-x) analyze_x=0; shift ;;
+    --no-warm) warm=0; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
@@ -95,7 +104,18 @@ out="$dir/out"
 # ------------------------------------------------------------------ timing helpers
 results="$dir/results.tsv"   # label <TAB> wall seconds <TAB> max RSS KiB
 : > "$results"
-clean() { rm -rf "$out" "$out".*; mkdir -p "$out"; sync; }
+# warm: writes and frees as much memory as the largest output (see 2. above)
+warm_mib=$(( ($(stat -c %s "$M") >> 20) + 256 ))
+if [[ $warm == 1 && ! -w /dev/shm ]]; then
+  echo "bench.sh: /dev/shm is not writable; timing without warming free memory" >&2
+  warm=0
+fi
+warm() {
+  [[ $warm == 1 ]] || return 0
+  dd if=/dev/zero of=/dev/shm/qmig-bench-warm bs=1M count="$warm_mib" status=none
+  rm -f /dev/shm/qmig-bench-warm
+}
+clean() { rm -rf "$out" "$out".*; mkdir -p "$out"; sync; warm; }
 # run LABEL CMD...: times one command (stdout discarded), appends to results
 run() {
   local label="$1"; shift
@@ -119,9 +139,8 @@ if [[ -n "$analyze" && ! -f "$analyze" ]]; then
 fi
 
 # The timed steps of a round, each a command with its reference where it has one. Each round
-# starts one step later than the one before, so that no command always runs right after the same
-# one: on this VM, how long writing new page cache takes depends on what happened just before
-# (docs/performance.md).
+# takes them in another order (another start and stride), so that no command always runs right
+# after the same one.
 step_info_stream() {
   run "cat stream"         bash -c 'cat "$0" > /dev/null' "$S"
   run "qmig info stream"   "$qmig" info "$S"
@@ -169,10 +188,17 @@ step_small() {
 steps=(info_stream info_mapped convert_mapped convert_stream extract convert_mapped_nosync
        convert_stream_nosync extract_nosync analyze small)
 
+strides=() # the strides coprime with the number of steps: each such order visits every step
+for ((k = 1; k < ${#steps[@]}; k++)); do
+  a=$k b=${#steps[@]}
+  while ((b)); do t=$((a % b)); a=$b; b=$t; done
+  if ((a == 1)); then strides+=("$k"); fi
+done
 for r in $(seq "$runs"); do
   echo "round $r/$runs" >&2
+  stride=${strides[(r - 1) % ${#strides[@]}]}
   for ((i = 0; i < ${#steps[@]}; i++)); do
-    "step_${steps[(i + r - 1) % ${#steps[@]}]}"
+    "step_${steps[(r - 1 + i * stride) % ${#steps[@]}]}"
   done
 done
 clean
@@ -220,7 +246,8 @@ info_row() { # qmig-label ref-label: the defaults (fsync; extract also hashes), 
        "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -r); $(java -version 2>&1 | head -1)"
   echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- inputs: $(basename "$S") $(stat -c %s "$S") bytes; $(basename "$M") $(stat -c %s "$M") bytes"\
-       "($(du -k "$M" | cut -f1) KiB allocated); hot page cache; median of $runs interleaved runs, each round in a rotated order"
+       "($(du -k "$M" | cut -f1) KiB allocated); hot page cache; median of $runs interleaved runs, each round in another order;"\
+       "$([[ $warm == 1 ]] && echo "free memory warmed (${warm_mib} MiB) before each timed write" || echo "free memory not warmed (--no-warm)")"
   echo "- launcher: \`$(grep '^exec ' "$qmig" | sed 's/^exec //')\` (jit: C2 for extract, C1 otherwise)"
   echo
   echo "| qmig | time | reference | time | ratio | target | peak RSS |"
