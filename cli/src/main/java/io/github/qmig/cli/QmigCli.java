@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
@@ -46,13 +47,20 @@ public final class QmigCli {
             ex.getCommandLine().usage(err);
             return ExitCode.USAGE.code();
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (Error e) { // picocli hands on only exceptions; an error still ends in one line, exit 3
+            code = handle(e, root, err);
+        }
         out.flush();
         err.flush();
         return code;
     }
 
-    private static int handle(Exception e, QmigCli root, PrintWriter err) {
+    private static int handle(Throwable thrown, QmigCli root, PrintWriter err) {
+        // RamPage.array() and other callbacks wrap I/O errors: report what went wrong, not the wrapper
+        Throwable e = thrown instanceof UncheckedIOException u ? u.getCause() : thrown;
         ExitCode code;
         String message;
         if (e instanceof MigrationFormatException f) {
@@ -73,7 +81,7 @@ public final class QmigCli {
         }
         err.println("qmig: " + message);
         if (root.debug) {
-            e.printStackTrace(err);
+            thrown.printStackTrace(err);
         }
         err.flush();
         return code.code();

@@ -161,6 +161,33 @@ public final class ByteSource implements Closeable {
         return new MigrationFormatException(reason, name, offset, eventOffset, section, detail);
     }
 
+    /**
+     * The error for a fault reading a mapped window. Reading a page of a mapping beyond the end of
+     * its file raises SIGBUS, which HotSpot turns into an {@link InternalError}; in compiled code it
+     * is thrown at the next safepoint, not at the read, so it is caught around whole loops, not
+     * single reads: {@link MigrationReader#next()} catches it, and a caller that copies deferred
+     * payloads ({@link #copyAt}) catches it around its loop over events and hands it here. If the
+     * file is now shorter than what was mapped, another process shrank it while it was read: a
+     * {@link Reason#TRUNCATED} error at its new end. Otherwise the error is not this source's to
+     * explain and is thrown as it is.
+     */
+    public MigrationFormatException shrank(InternalError e) {
+        long mapped = Math.max(Math.max(windowEnd, aheadEnd), randomEnd);
+        long now;
+        try {
+            now = file == null ? Long.MAX_VALUE : file.size();
+        } catch (IOException io) {
+            e.addSuppressed(io);
+            throw e;
+        }
+        if (now >= mapped) {
+            throw e;
+        }
+        knownSize = now;
+        return fail(Reason.TRUNCATED, now, "the file shrank from at least %d to %d bytes while it was read",
+                mapped, now);
+    }
+
     // ---------------------------------------------------------------- buffering
 
     /** Bytes buffered after the read position. */

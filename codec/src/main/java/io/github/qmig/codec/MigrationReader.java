@@ -115,9 +115,18 @@ public final class MigrationReader implements Closeable, BodyContext {
     /**
      * The next event, or null after the last one.
      *
-     * @throws MigrationFormatException for input that is not a valid migration stream
+     * @throws MigrationFormatException for input that is not a valid migration stream, or a file
+     *         that shrank while it was read
      */
     public MigrationEvent next() throws IOException {
+        try {
+            return advance();
+        } catch (InternalError e) {
+            throw in.shrank(e); // a mapped page past a new end of the file: see ByteSource.shrank
+        }
+    }
+
+    private MigrationEvent advance() throws IOException {
         while (true) {
             switch (state) {
                 case HEADER:

@@ -23,13 +23,17 @@ public final class Pipeline {
     public static long run(MigrationInput input, MigrationReader reader, EventConsumer... consumers) throws IOException {
         LongConsumer progress = input != null ? input.progress() : null;
         long n = 0;
-        for (MigrationEvent e = reader.next(); e != null; e = reader.next()) {
-            for (EventConsumer c : consumers) {
-                c.accept(e);
+        try {
+            for (MigrationEvent e = reader.next(); e != null; e = reader.next()) {
+                for (EventConsumer c : consumers) {
+                    c.accept(e);
+                }
+                if ((++n & 4095) == 0 && progress != null) {
+                    progress.accept(reader.position());
+                }
             }
-            if ((++n & 4095) == 0 && progress != null) {
-                progress.accept(reader.position());
-            }
+        } catch (InternalError e) { // a consumer read a deferred page past a new end of the file
+            throw reader.source().shrank(e);
         }
         return n;
     }
