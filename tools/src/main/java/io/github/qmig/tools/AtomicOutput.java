@@ -11,9 +11,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * An output that appears only when complete: bytes go to a temporary file beside the target, which
- * {@link #commit()} fsyncs (unless created without sync) and renames into place. Closing without committing (any failure,
- * Ctrl-C through the shutdown hook) deletes the temporary file and leaves an existing target as it
- * was.
+ * {@link #commit()} fsyncs (unless created without sync), renames into place and, by fsyncing the
+ * directory, makes the rename itself durable. Closing without committing (any failure, Ctrl-C
+ * through the shutdown hook) deletes the temporary file and leaves an existing target as it was.
  */
 public final class AtomicOutput implements Closeable {
 
@@ -112,6 +112,26 @@ public final class AtomicOutput implements Closeable {
         }
         committed = true;
         removeHook();
+        if (sync) {
+            syncDirectory(target.getParent());
+        }
+    }
+
+    /**
+     * Fsyncs a directory, so that the names created, renamed or removed in it survive a power loss
+     * (a file's own fsync does not cover its directory entry: fsync(2)). Where directories cannot be
+     * opened (not POSIX), there is nothing to do.
+     */
+    static void syncDirectory(Path dir) throws IOException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (UnsupportedOperationException | IOException e) {
+            return;
+        }
+        try (ch) {
+            ch.force(true);
+        }
     }
 
     private void discard() {

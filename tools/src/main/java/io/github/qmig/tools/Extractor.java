@@ -21,10 +21,12 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -48,8 +50,9 @@ import java.util.stream.Stream;
  * so it runs on a second thread, over each block's settled prefix ({@link SparsePageStore}) as the
  * block is written: a paused save sends every page once in ascending order, and its blocks are
  * hashed by the time the stream ends. If a block's pages arrive otherwise (live saves re-send
- * pages), the block is hashed from its finished file instead. Every file is fsynced before the
- * directory is renamed into place, so a finished extraction survives a power loss (the fsync of a
+ * pages), the block is hashed from its finished file instead. Every file (blocks.json too) and the
+ * directory are fsynced before it is renamed into place, and its parent after, so a finished
+ * extraction survives a power loss (the fsync of a
  * 3 GiB block costs about a second; docs/performance.md). {@link OutputOptions} can turn off the
  * hashing ({@code sha256} is then null) and the fsync.
  */
@@ -113,7 +116,13 @@ public final class Extractor implements EventConsumer {
             if (Files.exists(abs)) {
                 Files.delete(abs);
             }
+            if (options.sync()) {
+                AtomicOutput.syncDirectory(tmp); // the files' names, then the directory's own
+            }
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            if (options.sync()) {
+                AtomicOutput.syncDirectory(abs.getParent());
+            }
             done = true;
             return out;
         } finally {
@@ -189,7 +198,16 @@ public final class Extractor implements EventConsumer {
             o.put("page_size", store.pageSize());
             o.put("sha256", sha);
         }
-        Files.writeString(dir.resolve("blocks.json"), m.writeValueAsString(list) + "\n");
+        try (FileChannel json = FileChannel.open(dir.resolve("blocks.json"), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap((m.writeValueAsString(list) + "\n").getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                json.write(bytes);
+            }
+            if (options.sync()) {
+                json.force(true);
+            }
+        }
         return out;
     }
 
