@@ -1,5 +1,8 @@
 package io.github.qmig.tools;
 
+import io.github.qmig.codec.MigrationFormatException;
+import io.github.qmig.tools.dump.DumpCollector;
+import io.github.qmig.tools.dump.DumpOptions;
 import io.github.qmig.tools.validate.FileValidator;
 import io.github.qmig.tools.validate.Problem;
 import io.github.qmig.tools.validate.ValidateOptions;
@@ -56,18 +59,51 @@ class HostileInputTest {
         write("libvirt-data-len.img", libvirt(60 << 20, base()), expected, "truncated");
         write("xz-huge-dictionary.mig.xz", xzWithDictionary(base(), 36), expected, "limit-exceeded");
 
+        String out = child("-Xmx64m", Main.class, expected.keySet());
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            assertThat(out).as(out).contains(dir.resolve(e.getKey()) + " " + e.getValue());
+        }
+    }
+
+    @Test
+    void aHugeDescriptionTreeIsALimitForDumpNotAnOutOfMemory() throws Exception {
+        Files.write(dir.resolve("vmdesc-huge-tree.mig"), withVmdesc(bigTree(15 << 20)));
+        // the launcher's heap: the tree of a description this size would need more than 256 MiB
+        String out = child("-Xmx256m", DumpMain.class, List.of("vmdesc-huge-tree.mig"));
+        assertThat(out).as(out).contains(dir.resolve("vmdesc-huge-tree.mig") + " LIMIT_EXCEEDED",
+                "VMDESCRIPTION too large to decode: more than 2097152 JSON tokens");
+    }
+
+    /** Runs {@code main} on the named files of {@link #dir} in a JVM with {@code heap}; its output. */
+    private String child(String heap, Class<?> main, Iterable<String> files) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        for (String f : expected.keySet()) {
+                heap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), main.getName()));
+        for (String f : files) {
             cmd.add(dir.resolve(f).toString());
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        for (Map.Entry<String, String> e : expected.entrySet()) {
-            assertThat(out).as(out).contains(dir.resolve(e.getKey()) + " " + e.getValue());
+        return out;
+    }
+
+    /** Dumps each argument; prints "FILE ok" or "FILE REASON message"; exit 1 on anything else. */
+    public static final class DumpMain {
+        public static void main(String[] args) {
+            try {
+                for (String f : args) {
+                    try (MigrationInput in = MigrationInput.open(f, 0)) {
+                        DumpCollector.read(in, DumpOptions.defaults());
+                        System.out.println(f + " ok");
+                    } catch (MigrationFormatException e) {
+                        System.out.println(f + " " + e.reason() + " " + e.getMessage());
+                    }
+                }
+            } catch (Throwable t) {
+                t.printStackTrace(System.out);
+                System.exit(1);
+            }
         }
     }
 

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,14 +51,11 @@ public final class VmDescriptionLayout {
         this.configuration = configuration;
     }
 
-    /** A JSON mapper with bounded strings and nesting that tolerates duplicate keys (QEMU writes some). */
-    public static ObjectMapper mapper(int maxBytes) {
-        JsonMapper m = JsonMapper.builder().build();
-        m.getFactory().setStreamReadConstraints(constraints(maxBytes));
-        return m;
-    }
-
-    private static StreamReadConstraints constraints(int maxBytes) {
+    /**
+     * The bounds every reading of a VMDESCRIPTION applies: strings and names of at most
+     * {@link #MAX_STRING} (and {@code maxBytes}) characters, nesting of at most {@link #MAX_DEPTH}.
+     */
+    public static StreamReadConstraints constraints(int maxBytes) {
         return StreamReadConstraints.builder().maxStringLength(Math.min(maxBytes, MAX_STRING))
                 .maxNameLength(Math.min(maxBytes, MAX_STRING)).maxNestingDepth(MAX_DEPTH).build();
     }
