@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the QEMU binaries that qmig's interop tests and fixture generator drive.
 #
-#   scripts/install-qemu.sh [--with-qemu-7.2] [--with-guest-toolchain] [--force]
+#   scripts/install-qemu.sh [--with-qemu-7.2] [--with-guest-toolchain] [--with-libvirt] [--force]
 #
 # Must run as root on Debian 12 (bookworm). Idempotent: a second run only checks and exits.
 #
@@ -14,18 +14,23 @@
 #                            `compress` capability).
 #   --with-guest-toolchain   the tools testdata/guest/build.sh needs (gcc, binutils, make). The guest
 #                            is freestanding 32-bit code and needs no multilib.
+#   --with-libvirt           libvirt's client and QEMU driver from bookworm-backports (libvirt 11), for
+#                            testdata/libvirt-saves.sh (real `virsh save` images); no service is
+#                            enabled or started.
 #   --force                  redo every step even if it looks done.
 set -euo pipefail
 
 WITH_72=0
 WITH_TOOLCHAIN=0
+WITH_LIBVIRT=0
 FORCE=0
 for arg in "$@"; do
   case "$arg" in
     --with-qemu-7.2) WITH_72=1 ;;
     --with-guest-toolchain) WITH_TOOLCHAIN=1 ;;
+    --with-libvirt) WITH_LIBVIRT=1 ;;
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "install-qemu.sh: unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -50,6 +55,7 @@ QEMU_PKGS=(qemu-system-x86 qemu-utils qemu-system-arm qemu-system-ppc qemu-syste
 # are the x86 BIOS/option ROMs. aarch64 `virt` runs without firmware.
 EXTRA_PKGS=(zstd qemu-system-data seabios ipxe-qemu)
 TOOLCHAIN_PKGS=(gcc binutils make)
+LIBVIRT_PKGS=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients)
 
 APT_UPDATED=0
 apt_update() {
@@ -200,22 +206,26 @@ libpath() {
   echo "$1/usr/lib/x86_64-linux-gnu:$1/lib/x86_64-linux-gnu"
 }
 
-install_toolchain() {
-  local p need=()
-  for p in "${TOOLCHAIN_PKGS[@]}"; do
+# install_missing WHAT SUITE PKG...: installs the PKGs not installed yet, from SUITE ("" for the
+# default one).
+install_missing() {
+  local what=$1 suite=$2 p need=()
+  shift 2
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
   done
   if [[ ${#need[@]} -eq 0 && $FORCE -eq 0 ]]; then
-    log "guest toolchain present"
+    log "$what present"
     return 0
   fi
   apt_update
-  log "installing ${TOOLCHAIN_PKGS[*]}"
-  apt-get install -y -qq --no-install-recommends "${TOOLCHAIN_PKGS[@]}" >/dev/null
+  log "installing $*${suite:+ from $suite}"
+  apt-get install -y -qq --no-install-recommends ${suite:+-t "$suite"} "$@" >/dev/null
 }
 
 enable_backports
 install_backports_qemu
 if [[ $WITH_72 -eq 1 ]]; then install_qemu72; fi
-if [[ $WITH_TOOLCHAIN -eq 1 ]]; then install_toolchain; fi
+if [[ $WITH_TOOLCHAIN -eq 1 ]]; then install_missing "guest toolchain" "" "${TOOLCHAIN_PKGS[@]}"; fi
+if [[ $WITH_LIBVIRT -eq 1 ]]; then install_missing "libvirt" bookworm-backports "${LIBVIRT_PKGS[@]}"; fi
 log "done: $(qemu-system-x86_64 --version | head -1)"
