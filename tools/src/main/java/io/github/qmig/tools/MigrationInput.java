@@ -33,16 +33,20 @@ public final class MigrationInput implements Closeable {
 
     private final String name;
     private final ByteSource source;
+    /** The compression of the whole input: of the stream, or around a libvirt image. */
+    private final Compression outer;
+    /** The compression of the QEMU stream itself (the outer one, or a libvirt image's own). */
     private final Compression compression;
     private final LibvirtHeader libvirt;
     private final Path path;
     private final Closeable owned;
     private java.util.function.LongConsumer progress;
 
-    private MigrationInput(String name, ByteSource source, Compression compression, LibvirtHeader libvirt,
-                           Path path, Closeable owned) {
+    private MigrationInput(String name, ByteSource source, Compression outer, Compression compression,
+                           LibvirtHeader libvirt, Path path, Closeable owned) {
         this.name = name;
         this.source = source;
+        this.outer = outer;
         this.compression = compression;
         this.libvirt = libvirt;
         this.path = path;
@@ -94,15 +98,17 @@ public final class MigrationInput implements Closeable {
             Compression c = libvirtCompression(h, name);
             if (c == Compression.NONE) {
                 // raw and sparse: read in place; mapped-ram offsets are file offsets
-                return new MigrationInput(name, ByteSource.of(ch, name, h.streamOffset() + offset, true), c, h, file, null);
+                return new MigrationInput(name, ByteSource.of(ch, name, h.streamOffset() + offset, true),
+                        Compression.NONE, c, h, file, null);
             }
-            return decompressed(Channels.newInputStream(ch.position(h.streamOffset())), c, name, offset, h, file, ch);
+            return decompressed(Channels.newInputStream(ch.position(h.streamOffset())), Compression.NONE, c, name,
+                    offset, h, file, ch);
         }
         Compression c = Compression.detect(head, n);
         if (c == Compression.NONE) {
-            return new MigrationInput(name, ByteSource.of(ch, name, offset, true), c, null, file, null);
+            return new MigrationInput(name, ByteSource.of(ch, name, offset, true), c, c, null, file, null);
         }
-        return decompressed(Channels.newInputStream(ch.position(0)), c, name, offset, null, file, ch);
+        return compressed(Channels.newInputStream(ch.position(0)), c, name, offset, file, ch);
     }
 
     /**
@@ -111,41 +117,72 @@ public final class MigrationInput implements Closeable {
      */
     public static MigrationInput ofStream(InputStream raw, String name, long offset, Closeable owned) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-        in.mark(LibvirtHeader.SIZE);
-        byte[] head = new byte[LibvirtHeader.SIZE];
-        int n = in.readNBytes(head, 0, head.length);
-        in.reset();
-        if (LibvirtHeader.matches(head, n)) {
-            LibvirtHeader h = libvirtHeader(head, n, name);
-            in.skipNBytes(LibvirtHeader.SIZE);
-            byte[] data = in.readNBytes((int) h.dataLength());
-            if (data.length < h.dataLength()) {
-                throw new MigrationFormatException(Reason.TRUNCATED, name, LibvirtHeader.SIZE + data.length, 0, null,
-                        "libvirt save image data area cut short");
-            }
-            h = h.withData(data);
-            Compression c = libvirtCompression(h, name);
-            if (c == Compression.NONE) {
-                in.skipNBytes(offset);
-                return new MigrationInput(name, ByteSource.of(in, name, h.streamOffset() + offset), c, h, null, owned);
-            }
-            return decompressed(in, c, name, offset, h, null, owned);
+        byte[] head = peek(in);
+        if (LibvirtHeader.matches(head, head.length)) {
+            return libvirtStream(in, head, Compression.NONE, name, offset, null, owned);
         }
-        Compression c = Compression.detect(head, n);
+        Compression c = Compression.detect(head, head.length);
         if (c == Compression.NONE) {
             in.skipNBytes(offset);
-            return new MigrationInput(name, ByteSource.of(in, name, offset), c, null, null, owned);
+            return new MigrationInput(name, ByteSource.of(in, name, offset), c, c, null, null, owned);
         }
-        return decompressed(in, c, name, offset, null, null, owned);
+        return compressed(in, c, name, offset, null, owned);
     }
 
-    /** A decompressed stream; offsets count from the first decompressed byte. */
-    private static MigrationInput decompressed(InputStream compressed, Compression c, String name, long offset,
-                                               LibvirtHeader h, Path file, Closeable owned) throws IOException {
+    /**
+     * A compressed file or stream: what it decompresses to is a migration stream, or a libvirt save
+     * image that was compressed whole (an archived {@code virsh save} file).
+     */
+    private static MigrationInput compressed(InputStream compressed, Compression c, String name, long offset,
+                                             Path file, Closeable owned) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(
+                DecompressedInput.open(new BufferedInputStream(compressed, 1 << 16), name, c), 1 << 16);
+        byte[] head = peek(in);
+        if (LibvirtHeader.matches(head, head.length)) {
+            return libvirtStream(in, head, c, name, offset, file, owned);
+        }
+        in.skipNBytes(offset);
+        return new MigrationInput(name, ByteSource.of(in, name + " (" + c.name().toLowerCase() + ")", offset),
+                c, c, null, file, owned);
+    }
+
+    /** A libvirt save image read as a stream, its header at the start of {@code in} ({@code head}). */
+    private static MigrationInput libvirtStream(InputStream in, byte[] head, Compression outer, String name,
+                                                long offset, Path file, Closeable owned) throws IOException {
+        LibvirtHeader h = libvirtHeader(head, head.length, name);
+        in.skipNBytes(LibvirtHeader.SIZE);
+        byte[] data = in.readNBytes((int) h.dataLength());
+        if (data.length < h.dataLength()) {
+            throw new MigrationFormatException(Reason.TRUNCATED, name, LibvirtHeader.SIZE + data.length, 0, null,
+                    "libvirt save image data area cut short");
+        }
+        h = h.withData(data);
+        Compression c = libvirtCompression(h, name);
+        if (c == Compression.NONE) {
+            in.skipNBytes(offset);
+            String inner = outer == Compression.NONE ? name : name + " (" + outer.name().toLowerCase() + ")";
+            return new MigrationInput(name, ByteSource.of(in, inner, h.streamOffset() + offset), outer, c, h, file,
+                    owned);
+        }
+        return decompressed(in, outer, c, name, offset, h, file, owned);
+    }
+
+    /** The first bytes of {@code in}, as many as a libvirt header, left unread. */
+    private static byte[] peek(BufferedInputStream in) throws IOException {
+        in.mark(LibvirtHeader.SIZE);
+        byte[] head = in.readNBytes(LibvirtHeader.SIZE);
+        in.reset();
+        return head;
+    }
+
+    /** A stream compressed by libvirt's image format; offsets count from the first decompressed byte. */
+    private static MigrationInput decompressed(InputStream compressed, Compression outer, Compression c, String name,
+                                               long offset, LibvirtHeader h, Path file, Closeable owned)
+            throws IOException {
         InputStream in = DecompressedInput.open(new BufferedInputStream(compressed, 1 << 16), name, c);
         in.skipNBytes(offset);
-        return new MigrationInput(name, ByteSource.of(in, name + " (" + c.name().toLowerCase() + ")", offset), c, h,
-                file, owned);
+        return new MigrationInput(name, ByteSource.of(in, name + " (" + c.name().toLowerCase() + ")", offset), outer,
+                c, h, file, owned);
     }
 
     private static LibvirtHeader libvirtHeader(byte[] head, int n, String name) throws MigrationFormatException {
@@ -197,13 +234,16 @@ public final class MigrationInput implements Closeable {
         return libvirt;
     }
 
-    /** "plain", "zstd", "gzip", "xz", or "libvirt" (optionally "+zstd" etc.). */
+    /**
+     * "plain", "zstd", "gzip", "xz", or "libvirt" (with its own compression: "libvirt+zstd"; compressed
+     * whole: "zstd+libvirt").
+     */
     public String kind() {
-        String c = compression == Compression.NONE ? "" : compression.name().toLowerCase();
-        if (libvirt != null) {
-            return c.isEmpty() ? "libvirt" : "libvirt+" + c;
+        if (libvirt == null) {
+            return compression == Compression.NONE ? "plain" : compression.name().toLowerCase();
         }
-        return c.isEmpty() ? "plain" : c;
+        return (outer == Compression.NONE ? "" : outer.name().toLowerCase() + "+") + "libvirt"
+                + (compression == Compression.NONE ? "" : "+" + compression.name().toLowerCase());
     }
 
     public boolean seekable() {
