@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The commands run in process, as scripts see them: output, JSON fields and exit codes. */
 class CliTest {
@@ -206,5 +207,28 @@ class CliTest {
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).contains("same file as the input");
         assertThat(Files.readAllBytes(in)).isEqualTo(before);
+    }
+
+    /** Outputs are made like any new file (0666/0777 less the umask), not private like temporary files. */
+    @Test
+    void outputsGetTheUsualPermissions() throws IOException {
+        assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path in = fixture("x86-pc-128M-paused");
+        Path out = tmp.resolve("out.mig");
+        Path dir = tmp.resolve("blocks");
+        assertThat(qmig("convert", "--no-sync", "--to", "mapped-ram", in.toString(), "-o", out.toString()).code()).isZero();
+        assertThat(qmig("extract", "--no-sync", "--no-hash", in.toString(), "-o", dir.toString()).code()).isZero();
+        Path newFile = Files.createFile(tmp.resolve("new-file"));
+        Path newDir = Files.createDirectory(tmp.resolve("new-dir"));
+        assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(newFile));
+        assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(Files.getPosixFilePermissions(newDir));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("pc.ram.raw")))
+                .isEqualTo(Files.getPosixFilePermissions(newFile));
+    }
+
+    private static JsonNode infoJson(Path file) throws IOException {
+        Run r = qmig("info", "--json", file.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        return new ObjectMapper().readTree(r.out());
     }
 }

@@ -4,10 +4,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * An output that appears only when complete: bytes go to a temporary file beside the target, which
@@ -16,6 +18,8 @@ import java.nio.file.StandardOpenOption;
  * through the shutdown hook) deletes the temporary file and leaves an existing target as it was.
  */
 public final class AtomicOutput implements Closeable {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path target;
     private final Path temp;
@@ -61,9 +65,30 @@ public final class AtomicOutput implements Closeable {
         if (Files.isDirectory(abs)) {
             throw new IOException(target + ": is a directory");
         }
-        Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".qmig-tmp");
+        Path temp = createBeside(abs, false);
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new AtomicOutput(abs, temp, ch, options.sync());
+    }
+
+    /**
+     * Creates a new, uniquely named file or directory beside {@code target} to be renamed onto it.
+     * Unlike {@code Files.createTempFile} (mode 0600, 0700 for a directory), it gets the permissions
+     * any new file gets (0666 or 0777 less the umask, as {@code cp} and QEMU's own outputs), so that
+     * whoever reads the target (a libvirt or QEMU user, a web server) can read what replaces it.
+     * {@code O_EXCL} keeps it from following a link planted under the name.
+     */
+    static Path createBeside(Path target, boolean directory) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = target.resolveSibling("." + target.getFileName() + "."
+                    + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".qmig-tmp");
+            try {
+                return directory ? Files.createDirectory(p) : Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static boolean sameFile(Path target, Path input) throws IOException {

@@ -95,7 +95,7 @@ public final class Extractor implements EventConsumer {
         if (Files.exists(abs) && !(Files.isDirectory(abs) && isEmpty(abs))) {
             throw new IOException(target + ": exists and is not an empty directory");
         }
-        Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".qmig-tmp");
+        Path tmp = AtomicOutput.createBeside(abs, true);
         boolean done = false;
         try {
             List<Extracted> out;
