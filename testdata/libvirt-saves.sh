@@ -12,34 +12,12 @@
 # versions.txt records the libvirt and QEMU versions.
 #
 # Needs: libvirt (scripts/install-qemu.sh --with-libvirt), QEMU, zstd, and the guest kernel
-# (testdata/guest/build.sh). libvirt runs as the per-user daemon (qemu:///session, no system
-# service); run as root, the commands drop to user nobody so as not to reach the system daemon.
+# (testdata/guest/build.sh). libvirt runs as the per-user daemon (testdata/libvirt-session.sh).
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 out="$here/libvirt"
-kernel="$here/guest/build/qmig-guest.elf"
-[[ -f $kernel ]] || { echo "libvirt-saves.sh: $kernel missing: run testdata/guest/build.sh" >&2; exit 1; }
-command -v virsh >/dev/null || { echo "libvirt-saves.sh: virsh missing: scripts/install-qemu.sh --with-libvirt" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/qmig-libvirt.XXXXXX)
-mkdir -p "$work/home" "$work/run"
-chmod 700 "$work/run"
-cp "$kernel" "$work/guest.elf"
-as_user=()
-if [[ $(id -u) -eq 0 ]]; then
-  chown -R nobody: "$work"
-  as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-fi
-v() { "${as_user[@]}" env HOME="$work/home" XDG_RUNTIME_DIR="$work/run" virsh -q -c qemu:///session "$@"; }
-cleanup() {
-  v destroy qmig-fixture >/dev/null 2>&1 || true
-  local pid
-  pid=$(cat "$work/run/libvirt/libvirtd.pid" 2>/dev/null || true)
-  if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$here/libvirt-session.sh"
 
 cat > "$work/guest.xml" <<EOF
 <domain type='qemu'>
@@ -61,13 +39,11 @@ chmod a+r "$work/guest.xml"
 
 echo "starting the guest" >&2
 v create "$work/guest.xml" >/dev/null
-# the guest writes "DONE" (0x454e4f44) at physical 0x500 once its fill is complete
 for _ in $(seq 120); do
-  if v qemu-monitor-command --hmp qmig-fixture 'xp /1wx 0x500' | grep -qi '454e4f44'; then break; fi
+  if guest_done; then break; fi
   sleep 0.5
 done
-v qemu-monitor-command --hmp qmig-fixture 'xp /1wx 0x500' | grep -qi '454e4f44' \
-  || { echo "libvirt-saves.sh: the guest did not finish its fill" >&2; exit 1; }
+guest_done || { echo "libvirt-saves.sh: the guest did not finish its fill" >&2; exit 1; }
 v suspend qmig-fixture >/dev/null
 
 save() { # FILE FORMAT [virsh save options]: saves, then restores paused for the next one

@@ -232,7 +232,7 @@ function _picocli_qmig_convert() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--no-sync' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--no-sync' '--libvirt' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--to' '-o' '--output' '--offset' '--input-offset'"
   local LAYOUT_option_args=("stream" "mapped-ram") # --to values
 

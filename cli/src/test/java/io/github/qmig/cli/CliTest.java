@@ -209,6 +209,33 @@ class CliTest {
         assertThat(Files.readAllBytes(in)).isEqualTo(before);
     }
 
+    @Test
+    void convertLibvirtWritesALibvirtImageOfTheOtherFormat() throws IOException {
+        Path image = Fixtures.decompress(Fixtures.testdataDir().resolve("libvirt/x86-pc-128M-raw.sav.zst"),
+                tmp.resolve("raw.sav"));
+        Path sparse = tmp.resolve("sparse.sav");
+        Run r = qmig("convert", "--libvirt", "--to", "mapped-ram", image.toString(), "-o", sparse.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode in = infoJson(image);
+        JsonNode out = infoJson(sparse);
+        assertThat(out.path("format").asText()).isEqualTo("mapped-ram");
+        assertThat(out.path("libvirt").path("format").asText()).isEqualTo("sparse");
+        assertThat(out.path("libvirt").path("domain_xml")).isEqualTo(in.path("libvirt").path("domain_xml"));
+        assertThat(out.path("libvirt").path("was_running")).isEqualTo(in.path("libvirt").path("was_running"));
+
+        Path bare = tmp.resolve("bare.mig");
+        assertThat(qmig("convert", "--to", "mapped-ram", image.toString(), "-o", bare.toString()).code()).isZero();
+        assertThat(infoJson(bare).has("libvirt")).as("without --libvirt: the QEMU stream alone").isFalse();
+
+        Run notLibvirt = qmig("convert", "--libvirt", "--to", "stream", bare.toString(), "-o", tmp.resolve("x").toString());
+        assertThat(notLibvirt.code()).isEqualTo(2);
+        assertThat(notLibvirt.err()).contains("bare.mig is not a libvirt save image");
+        Run withOffset = qmig("convert", "--libvirt", "--offset", "4096", "--to", "stream", image.toString(), "-o",
+                tmp.resolve("x").toString());
+        assertThat(withOffset.code()).isEqualTo(2);
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
+
     /** Outputs are made like any new file (0666/0777 less the umask), not private like temporary files. */
     @Test
     void outputsGetTheUsualPermissions() throws IOException {

@@ -4,6 +4,7 @@ import io.github.qmig.codec.MigrationEvent;
 import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.ramblock.MappedRamBlock;
 import io.github.qmig.ramblock.RamSectionCodec;
+import io.github.qmig.testkit.ByteDiff;
 import io.github.qmig.testkit.Fixture;
 import io.github.qmig.testkit.Fixtures;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,12 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +59,7 @@ class MappedRamWriterTest {
         assertThat(want.blocks().stream().mapToLong(MappedRamBlock::setPages).sum()).isPositive();
 
         assertThat(Files.size(ours)).isEqualTo(Files.size(theirs));
-        List<Long> diffs = differingOffsets(ours, theirs, MAX_GUEST_CHANGES + 1);
+        List<Long> diffs = ByteDiff.offsets(ours, theirs, MAX_GUEST_CHANGES + 1);
         assertThat(diffs).as("bytes the guest changed between QEMU's two saves").isNotEmpty()
                 .hasSizeLessThanOrEqualTo(MAX_GUEST_CHANGES);
         for (long at : diffs) {
@@ -81,36 +80,5 @@ class MappedRamWriterTest {
             }
             w.finish();
         }
-    }
-
-    /** Offsets where two files of equal length differ, up to {@code limit} of them. */
-    static List<Long> differingOffsets(Path a, Path b, int limit) throws IOException {
-        List<Long> out = new ArrayList<>();
-        ByteBuffer x = ByteBuffer.allocate(1 << 20);
-        ByteBuffer y = ByteBuffer.allocate(1 << 20);
-        try (FileChannel ca = FileChannel.open(a); FileChannel cb = FileChannel.open(b)) {
-            for (long pos = 0; pos < ca.size() && out.size() < limit; pos += x.limit()) {
-                x.clear();
-                y.clear();
-                readFully(ca, x, pos);
-                readFully(cb, y, pos);
-                for (int i = 0; i < x.limit() && out.size() < limit; i++) {
-                    int m = x.slice(i, x.limit() - i).mismatch(y.slice(i, y.limit() - i));
-                    if (m < 0) {
-                        break;
-                    }
-                    i += m;
-                    out.add(pos + i);
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        while (buf.hasRemaining() && ch.read(buf, pos + buf.position()) > 0) {
-            // positional reads until the buffer is full or the file ends
-        }
-        buf.flip();
     }
 }

@@ -25,11 +25,15 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  */
 public record LibvirtHeader(String magic, int version, long dataLength, boolean wasRunning, int format,
-                            long cookieOffset, String domainXml, ByteOrder byteOrder) {
+                            long cookieOffset, String domainXml, ByteOrder byteOrder, byte[] data) {
 
     public static final int SIZE = 92;
     public static final String MAGIC_COMPLETE = "LibvirtQemudSave";
     public static final String MAGIC_PARTIAL = "LibvirtQemudPart";
+    /** The version this writes: the first with a format field. */
+    public static final int VERSION = 2;
+    public static final int FORMAT_RAW = 0;
+    public static final int FORMAT_SPARSE = 6;
     private static final String[] FORMATS = {"raw", "gzip", "bzip2", "xz", "lzop", "zstd", "sparse"};
 
     /** Whether the first bytes are a libvirt save image magic. */
@@ -85,16 +89,31 @@ public record LibvirtHeader(String magic, int version, long dataLength, boolean 
             throw new MigrationFormatException(Reason.CORRUPT, source, 32, 0, null,
                     "libvirt cookie offset " + cookie + " beyond the data area of " + dataLen + " bytes");
         }
-        return new LibvirtHeader(magic, version, dataLen, b.getInt(24) != 0, format, cookie, "", order);
+        return new LibvirtHeader(magic, version, dataLen, b.getInt(24) != 0, format, cookie, "", order, new byte[0]);
     }
 
-    /** This header with the domain XML taken from the data area. */
+    /** This header with its data area (domain XML, cookie, padding) as read after it. */
     LibvirtHeader withData(byte[] data) {
         int end = 0;
         while (end < data.length && data[end] != 0) {
             end++;
         }
         return new LibvirtHeader(magic, version, dataLength, wasRunning, format, cookieOffset,
-                new String(data, 0, end, StandardCharsets.UTF_8), byteOrder);
+                new String(data, 0, end, StandardCharsets.UTF_8), byteOrder, data);
+    }
+
+    /**
+     * The header and data area of an image of {@code newFormat} holding the same domain, as
+     * {@code virQEMUSaveDataWrite} writes them: this header's magic (complete or not) and byte order,
+     * version 2, this image's data area unchanged, so the QEMU stream starts at the same
+     * {@link #streamOffset()}.
+     */
+    public byte[] encode(int newFormat) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE + data.length).order(byteOrder);
+        b.put(magic.getBytes(StandardCharsets.ISO_8859_1));
+        b.putInt(VERSION).putInt(data.length).putInt(wasRunning ? 1 : 0).putInt(newFormat).putInt((int) cookieOffset);
+        b.position(SIZE);
+        b.put(data);
+        return b.array();
     }
 }

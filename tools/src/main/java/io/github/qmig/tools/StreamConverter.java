@@ -9,6 +9,7 @@ import io.github.qmig.mappedram.MappedRamWriter;
 import io.github.qmig.ramblock.RamSectionCodec;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -17,6 +18,8 @@ import java.nio.file.Path;
  * appears only when the conversion finished and the input is never overwritten.
  */
 public final class StreamConverter {
+
+    private static final byte[] NO_HEAD = new byte[0];
 
     private StreamConverter() {
     }
@@ -34,12 +37,39 @@ public final class StreamConverter {
     /** {@link #toStream(MigrationInput, Path, long)}, finishing the output as {@code options} say. */
     public static void toStream(MigrationInput input, Path output, long offset, OutputOptions options)
             throws IOException {
+        toStream(input, output, NO_HEAD, offset, options);
+    }
+
+    /**
+     * Writes a libvirt save image that {@code virsh restore} loads: the input's libvirt header and data
+     * area (domain XML, cookie) unchanged but for the image format, {@code raw} with a plain stream or
+     * {@code sparse} with mapped-ram, the stream at the same offset as in the input.
+     *
+     * @throws IllegalArgumentException if the input is not a libvirt save image
+     */
+    public static void toLibvirtImage(MigrationInput input, Path output, boolean mappedRam, OutputOptions options)
+            throws IOException {
+        LibvirtHeader h = input.libvirt();
+        if (h == null) {
+            throw new IllegalArgumentException(input.name() + " is not a libvirt save image");
+        }
+        if (mappedRam) {
+            toMappedRam(input, output, h.encode(LibvirtHeader.FORMAT_SPARSE), h.streamOffset(), options);
+        } else {
+            toStream(input, output, h.encode(LibvirtHeader.FORMAT_RAW), h.streamOffset(), options);
+        }
+    }
+
+    /** Writes {@code head} at the start of the output, then a plain stream at {@code offset}. */
+    private static void toStream(MigrationInput input, Path output, byte[] head, long offset, OutputOptions options)
+            throws IOException {
         boolean inPlace = input.seekable();
         ReadOptions read = inPlace ? RamSectionCodec.withoutMappedPages(ReadOptions.defaults())
                 : RamSectionCodec.defaultOptions();
         try (AtomicOutput out = AtomicOutput.create(output, options, input.path());
              MigrationReader r = input.writingReader(read)) {
             ByteSink sink = ByteSink.of(out.channel(), 0, false);
+            sink.write(head, 0, head.length);
             sink.skipTo(offset);
             try (MappedRamToStream w = new MappedRamToStream(sink, r, inPlace ? new MappedRamPages(r) : null,
                     out.target().getParent())) {
@@ -65,9 +95,18 @@ public final class StreamConverter {
     /** {@link #toMappedRam(MigrationInput, Path, long)}, finishing the output as {@code options} say. */
     public static void toMappedRam(MigrationInput input, Path output, long offset, OutputOptions options)
             throws IOException {
+        toMappedRam(input, output, NO_HEAD, offset, options);
+    }
+
+    /** Writes {@code head} at the start of the output, then mapped-ram at {@code offset}. */
+    private static void toMappedRam(MigrationInput input, Path output, byte[] head, long offset,
+                                    OutputOptions options) throws IOException {
         try (AtomicOutput out = AtomicOutput.create(output, options, input.path());
              MigrationReader r = input.writingReader(RamSectionCodec.defaultOptions())) {
             try {
+                for (ByteBuffer b = ByteBuffer.wrap(head); b.hasRemaining(); ) {
+                    out.channel().write(b, b.position());
+                }
                 MappedRamWriter w = new MappedRamWriter(out.channel(), offset, r);
                 Pipeline.run(input, r, w);
                 w.finish();

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
@@ -59,11 +60,29 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "Byte offset where the stream starts in IN.")
     long inputOffset;
 
+    @Option(names = "--libvirt",
+            description = "IN is a libvirt save image: write one that virsh restore loads, with IN's header and "
+                    + "domain XML, image format raw (--to stream) or sparse (--to mapped-ram). Without it, OUT "
+                    + "holds the QEMU stream alone.")
+    boolean libvirt;
+
     @Override
     public Integer call() throws Exception {
+        if (libvirt && spec.commandLine().getParseResult().hasMatchedOption("--offset")) {
+            throw new ParameterException(spec.commandLine(),
+                    "--offset and --libvirt exclude each other: a libvirt image's stream follows its header");
+        }
         try (MigrationInput in = MigrationInput.open(input, inputOffset);
              ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
             OutputOptions options = sync.apply(OutputOptions.defaults());
+            if (libvirt && in.libvirt() == null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--libvirt: " + in.name() + " is not a libvirt save image");
+            }
+            if (libvirt) {
+                StreamConverter.toLibvirtImage(in, output, to == Layout.mapped_ram, options);
+                return ExitCode.OK.code();
+            }
             switch (to) {
                 case stream -> StreamConverter.toStream(in, output, offset, options);
                 case mapped_ram -> StreamConverter.toMappedRam(in, output, offset, options);
