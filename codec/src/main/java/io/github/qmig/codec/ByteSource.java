@@ -172,16 +172,33 @@ public final class ByteSource implements Closeable {
      * explain and is thrown as it is.
      */
     public MigrationFormatException shrank(InternalError e) {
-        long mapped = Math.max(Math.max(windowEnd, aheadEnd), randomEnd);
-        long now;
+        MigrationFormatException shrunk;
         try {
-            now = file == null ? Long.MAX_VALUE : file.size();
+            shrunk = shrunk();
         } catch (IOException io) {
             e.addSuppressed(io);
             throw e;
         }
-        if (now >= mapped) {
+        if (shrunk == null) {
             throw e;
+        }
+        return shrunk;
+    }
+
+    /**
+     * The {@link Reason#TRUNCATED} error for a file now shorter than what was mapped of it, or null
+     * if it is not (or this source is not a file). A cut inside a page does not fault: the rest of that
+     * page reads as zeros, which may even parse. So the reader asks this when it reaches the end or
+     * fails, and the zeros are not taken for the file's bytes.
+     */
+    public MigrationFormatException shrunk() throws IOException {
+        if (file == null) {
+            return null;
+        }
+        long mapped = Math.max(Math.max(windowEnd, aheadEnd), randomEnd);
+        long now = file.size();
+        if (now >= mapped) {
+            return null;
         }
         knownSize = now;
         return fail(Reason.TRUNCATED, now, "the file shrank from at least %d to %d bytes while it was read",

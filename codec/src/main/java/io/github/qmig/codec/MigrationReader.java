@@ -119,11 +119,26 @@ public final class MigrationReader implements Closeable, BodyContext {
      *         that shrank while it was read
      */
     public MigrationEvent next() throws IOException {
+        MigrationEvent e;
         try {
-            return advance();
-        } catch (InternalError e) {
-            throw in.shrank(e); // a mapped page past a new end of the file: see ByteSource.shrank
+            e = advance();
+        } catch (InternalError fault) {
+            throw in.shrank(fault); // a mapped page past a new end of the file: see ByteSource.shrank
+        } catch (MigrationFormatException bad) {
+            MigrationFormatException shrunk = in.shrunk(); // zeros of a partly cut page, read as bytes
+            if (shrunk == null) {
+                throw bad;
+            }
+            shrunk.addSuppressed(bad);
+            throw shrunk;
         }
+        if (e == null) {
+            MigrationFormatException shrunk = in.shrunk();
+            if (shrunk != null) {
+                throw shrunk;
+            }
+        }
+        return e;
     }
 
     private MigrationEvent advance() throws IOException {

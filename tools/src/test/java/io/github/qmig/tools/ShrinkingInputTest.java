@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * restarted). Files are read through mappings, where a page past the file's new end faults
  * (SIGBUS), which the JVM raises as an {@link InternalError}, in compiled code a little after the
  * read: reading records and copying deferred pages must both end in a TRUNCATED error at the new
- * end that names the file. Cuts are page-aligned: the tail of a
- * partly cut page reads as zeros, not as a fault.
+ * end that names the file. The tail of a partly cut page reads as zeros, not as a fault: what the
+ * reader makes of those zeros (an error, or even a complete file) must give way to the same error.
  */
 class ShrinkingInputTest {
 
@@ -42,6 +42,39 @@ class ShrinkingInputTest {
                 assertThat(r.next()).isNotNull();
             }
             long cut = (r.position() + 16 * PAGE) & -PAGE;
+            truncate(file, cut);
+
+            assertThatThrownBy(() -> readToTheEnd(r))
+                    .isInstanceOfSatisfying(MigrationFormatException.class, e -> isShrinkTo(e, file, cut));
+        }
+    }
+
+    @Test
+    void aCutInsideAPageIsATruncationThereNotItsZeros() throws IOException {
+        Path file = Fixtures.get("x86-pc-128M-paused").decompressTo(dir.resolve("vm.mig"));
+        long size = Files.size(file);
+        long cut = size - 100; // inside the VMDESCRIPTION, whose JSON is not parsed while reading
+        assertThat(cut % PAGE).isNotZero();
+        try (MigrationReader r = MigrationReader.open(file, RamSectionCodec.defaultOptions())) {
+            while (r.position() < size / 3) {
+                assertThat(r.next()).isNotNull();
+            }
+            truncate(file, cut);
+
+            assertThatThrownBy(() -> readToTheEnd(r))
+                    .isInstanceOfSatisfying(MigrationFormatException.class, e -> isShrinkTo(e, file, cut));
+        }
+    }
+
+    @Test
+    void aCutInsideAPageOfRecordsIsATruncationThere() throws IOException {
+        Path file = Fixtures.get("x86-pc-128M-paused").decompressTo(dir.resolve("vm.mig"));
+        long size = Files.size(file);
+        try (MigrationReader r = MigrationReader.open(file, RamSectionCodec.defaultOptions())) {
+            while (r.position() < size / 3) {
+                assertThat(r.next()).isNotNull();
+            }
+            long cut = ((r.position() + 16 * PAGE) & -PAGE) + 123;
             truncate(file, cut);
 
             assertThatThrownBy(() -> readToTheEnd(r))
