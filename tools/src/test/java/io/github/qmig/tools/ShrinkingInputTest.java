@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.LongBinaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,46 +36,32 @@ class ShrinkingInputTest {
 
     @Test
     void recordsPastTheNewEndAreATruncationThere() throws IOException {
-        Path file = Fixtures.get("x86-pc-128M-paused").decompressTo(dir.resolve("vm.mig"));
-        long size = Files.size(file);
-        try (MigrationReader r = MigrationReader.open(file, RamSectionCodec.defaultOptions())) {
-            while (r.position() < size / 3) {
-                assertThat(r.next()).isNotNull();
-            }
-            long cut = (r.position() + 16 * PAGE) & -PAGE;
-            truncate(file, cut);
-
-            assertThatThrownBy(() -> readToTheEnd(r))
-                    .isInstanceOfSatisfying(MigrationFormatException.class, e -> isShrinkTo(e, file, cut));
-        }
-    }
-
-    @Test
-    void aCutInsideAPageIsATruncationThereNotItsZeros() throws IOException {
-        Path file = Fixtures.get("x86-pc-128M-paused").decompressTo(dir.resolve("vm.mig"));
-        long size = Files.size(file);
-        long cut = size - 100; // inside the VMDESCRIPTION, whose JSON is not parsed while reading
-        assertThat(cut % PAGE).isNotZero();
-        try (MigrationReader r = MigrationReader.open(file, RamSectionCodec.defaultOptions())) {
-            while (r.position() < size / 3) {
-                assertThat(r.next()).isNotNull();
-            }
-            truncate(file, cut);
-
-            assertThatThrownBy(() -> readToTheEnd(r))
-                    .isInstanceOfSatisfying(MigrationFormatException.class, e -> isShrinkTo(e, file, cut));
-        }
+        assertCutWhileReadingIsATruncation((position, size) -> (position + 16 * PAGE) & -PAGE);
     }
 
     @Test
     void aCutInsideAPageOfRecordsIsATruncationThere() throws IOException {
+        assertCutWhileReadingIsATruncation((position, size) -> ((position + 16 * PAGE) & -PAGE) + 123);
+    }
+
+    @Test
+    void aCutInsideAPageIsATruncationThereNotItsZeros() throws IOException {
+        // inside the VMDESCRIPTION, whose JSON is not parsed while reading: its zeros would read whole
+        assertCutWhileReadingIsATruncation((position, size) -> size - 100);
+    }
+
+    /**
+     * Reads a third of a real file, cuts it where {@code cutAt} says (given the reader's position and
+     * the file's size), and reads on: the reader must end in a truncation at the cut.
+     */
+    private void assertCutWhileReadingIsATruncation(LongBinaryOperator cutAt) throws IOException {
         Path file = Fixtures.get("x86-pc-128M-paused").decompressTo(dir.resolve("vm.mig"));
         long size = Files.size(file);
         try (MigrationReader r = MigrationReader.open(file, RamSectionCodec.defaultOptions())) {
             while (r.position() < size / 3) {
                 assertThat(r.next()).isNotNull();
             }
-            long cut = ((r.position() + 16 * PAGE) & -PAGE) + 123;
+            long cut = cutAt.applyAsLong(r.position(), size);
             truncate(file, cut);
 
             assertThatThrownBy(() -> readToTheEnd(r))
