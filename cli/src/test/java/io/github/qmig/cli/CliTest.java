@@ -85,7 +85,21 @@ class CliTest {
         Run r = qmig("info", fixture("x86-q35-128M-paused").toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Machine:      pc-q35-10.0").contains("pc.ram").contains("128 MiB")
-                .contains("footers on").contains("VMDESCRIPTION present");
+                .contains("footers on").contains("VMDESCRIPTION present").doesNotContain("Source:");
+    }
+
+    @Test
+    void humanInfoSaysWhatWrapsTheStream() {
+        Path libvirtDir = Fixtures.testdataDir().resolve("libvirt");
+        Run zstdImage = qmig("info", libvirtDir.resolve("x86-pc-128M-zstd.sav").toString());
+        assertThat(zstdImage.code()).as(zstdImage.err()).isZero();
+        assertThat(zstdImage.out()).startsWith("Source:       libvirt save image, format zstd, complete; "
+                + "domain qmig-fixture, paused on restore\nFormat:       stream v3\n");
+        Run archived = qmig("info", libvirtDir.resolve("x86-pc-128M-sparse.sav.zst").toString());
+        assertThat(archived.out()).startsWith("Source:       zstd-compressed libvirt save image, format sparse,")
+                .contains("Format:       mapped-ram v3");
+        Run stream = qmig("info", Fixtures.get("x86-pc-128M-paused").compressed().toString());
+        assertThat(stream.out()).startsWith("Source:       zstd-compressed stream\n");
     }
 
     @Test

@@ -2,9 +2,14 @@ package io.github.qmig.tools;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The human face of {@code qmig info}: a compact, aligned summary readable at a glance. */
 public final class HumanInfo {
+
+    /** A libvirt domain XML's name: the first {@code <name>} element, that of {@code <domain>}. */
+    private static final Pattern DOMAIN_NAME = Pattern.compile("<name>([^<]*)</name>");
 
     private HumanInfo() {
     }
@@ -12,6 +17,10 @@ public final class HumanInfo {
     public static String render(InfoReport report) {
         StreamSummary s = report.summary();
         StringBuilder b = new StringBuilder();
+        String source = source(report.input());
+        if (source != null) {
+            row(b, "Source", source);
+        }
         row(b, "Format", s.format() + " v" + s.version + (s.complete ? "" : "  (INCOMPLETE)"));
         row(b, "Machine", s.machine == null ? "(no configuration record)" : s.machine);
         row(b, "Capabilities", s.capabilities.isEmpty() ? "-" : String.join(", ", s.capabilities));
@@ -48,6 +57,19 @@ public final class HumanInfo {
             b.append('\n').append("Error: ").append(report.error().getMessage()).append('\n');
         }
         return b.toString();
+    }
+
+    /** How the stream was wrapped, or null for a plain file or pipe. */
+    private static String source(MigrationInput in) {
+        LibvirtHeader h = in.libvirt();
+        String outer = in.outer() == Compression.NONE ? "" : in.outer().name().toLowerCase(Locale.ROOT) + "-compressed ";
+        if (h == null) {
+            return outer.isEmpty() ? null : outer + "stream";
+        }
+        Matcher name = DOMAIN_NAME.matcher(h.domainXml());
+        return String.format(Locale.ROOT, "%slibvirt save image, format %s, %s; domain %s, %s on restore", outer,
+                h.formatName(), h.complete() ? "complete" : "INCOMPLETE (LibvirtQemudPart)",
+                name.find() ? name.group(1) : "?", h.wasRunning() ? "running" : "paused");
     }
 
     private static void row(StringBuilder b, String k, String v) {

@@ -52,6 +52,11 @@ public final class InfoReport {
         return summary;
     }
 
+    /** What was read: its kind ({@link MigrationInput#kind()}) and libvirt header. */
+    public MigrationInput input() {
+        return input;
+    }
+
     /** The format error that stopped reading, or null. */
     public MigrationFormatException error() {
         return error;

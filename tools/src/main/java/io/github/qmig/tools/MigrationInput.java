@@ -229,6 +229,11 @@ public final class MigrationInput implements Closeable {
         return compression;
     }
 
+    /** The compression of the whole input as read (of the stream, or around a libvirt image). */
+    public Compression outer() {
+        return outer;
+    }
+
     /** The libvirt header, or null if the input is not a libvirt save image. */
     public LibvirtHeader libvirt() {
         return libvirt;
