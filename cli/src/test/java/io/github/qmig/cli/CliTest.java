@@ -13,6 +13,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -250,7 +253,10 @@ class CliTest {
         assertThat(tmp.resolve("x")).doesNotExist();
     }
 
-    /** Outputs are made like any new file (0666/0777 less the umask), not private like temporary files. */
+    /**
+     * Outputs are made like any new file (0666/0777 less the umask), not private like temporary files;
+     * one that replaces a file keeps that file's permissions, as {@code cp} does.
+     */
     @Test
     void outputsGetTheUsualPermissions() throws IOException {
         assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
@@ -265,6 +271,12 @@ class CliTest {
         assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(Files.getPosixFilePermissions(newDir));
         assertThat(Files.getPosixFilePermissions(dir.resolve("pc.ram.raw")))
                 .isEqualTo(Files.getPosixFilePermissions(newFile));
+
+        Set<PosixFilePermission> rwr = PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(out, rwr);
+        assertThat(qmig("convert", "--no-sync", "--to", "stream", in.toString(), "-o", out.toString()).code()).isZero();
+        assertThat(Files.mismatch(in, out)).as("replaced").isEqualTo(-1);
+        assertThat(Files.getPosixFilePermissions(out)).as("a replaced output keeps its permissions").isEqualTo(rwr);
     }
 
     private static JsonNode infoJson(Path file) throws IOException {

@@ -66,6 +66,7 @@ public final class AtomicOutput implements Closeable {
             throw new IOException(target + ": is a directory");
         }
         Path temp = createBeside(abs, false);
+        keepPermissions(abs, temp);
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new AtomicOutput(abs, temp, ch, options.sync());
     }
@@ -88,6 +89,17 @@ public final class AtomicOutput implements Closeable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * A target that exists keeps its permissions when replaced, as {@code cp} onto it keeps them (its
+     * owner and group cannot be kept without privileges). Nothing to do where there are no POSIX
+     * permissions.
+     */
+    private static void keepPermissions(Path target, Path temp) throws IOException {
+        if (Files.isRegularFile(target) && Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target));
         }
     }
 
