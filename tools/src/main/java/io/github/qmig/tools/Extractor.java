@@ -9,6 +9,7 @@ import io.github.qmig.codec.MigrationEvent;
 import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.MigrationFormatException.Reason;
 import io.github.qmig.codec.MigrationReader;
+import io.github.qmig.codec.WriteBehind;
 import io.github.qmig.ramblock.PageReplayer;
 import io.github.qmig.ramblock.Pages;
 import io.github.qmig.ramblock.RamBlock;
@@ -200,10 +201,8 @@ public final class Extractor implements EventConsumer {
         }
         try (FileChannel json = FileChannel.open(dir.resolve("blocks.json"), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
-            ByteBuffer bytes = ByteBuffer.wrap((m.writeValueAsString(list) + "\n").getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                json.write(bytes);
-            }
+            byte[] text = (m.writeValueAsString(list) + "\n").getBytes(StandardCharsets.UTF_8);
+            WriteBehind.writeFully(json, ByteBuffer.wrap(text), 0);
             if (options.sync()) {
                 json.force(true);
             }

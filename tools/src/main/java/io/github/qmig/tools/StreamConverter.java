@@ -3,6 +3,7 @@ package io.github.qmig.tools;
 import io.github.qmig.codec.ByteSink;
 import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.codec.ReadOptions;
+import io.github.qmig.codec.WriteBehind;
 import io.github.qmig.mappedram.MappedRamPages;
 import io.github.qmig.mappedram.MappedRamToStream;
 import io.github.qmig.mappedram.MappedRamWriter;
@@ -69,10 +70,10 @@ public final class StreamConverter {
         try (AtomicOutput out = AtomicOutput.create(output, options, input.path());
              MigrationReader r = input.writingReader(read)) {
             ByteSink sink = ByteSink.of(out.channel(), 0, false);
-            sink.write(head, 0, head.length);
             sink.skipTo(offset);
             try (MappedRamToStream w = new MappedRamToStream(sink, r, inPlace ? new MappedRamPages(r) : null,
                     out.target().getParent())) {
+                WriteBehind.writeFully(out.channel(), ByteBuffer.wrap(head), 0);
                 Pipeline.run(input, r, w);
                 w.finish();
                 out.commit();
@@ -104,9 +105,7 @@ public final class StreamConverter {
         try (AtomicOutput out = AtomicOutput.create(output, options, input.path());
              MigrationReader r = input.writingReader(RamSectionCodec.defaultOptions())) {
             try {
-                for (ByteBuffer b = ByteBuffer.wrap(head); b.hasRemaining(); ) {
-                    out.channel().write(b, b.position());
-                }
+                WriteBehind.writeFully(out.channel(), ByteBuffer.wrap(head), 0);
                 MappedRamWriter w = new MappedRamWriter(out.channel(), offset, r);
                 Pipeline.run(input, r, w);
                 w.finish();
