@@ -1,17 +1,8 @@
 package io.github.qmig.bench;
 
-import io.github.qmig.codec.ByteSink;
+import io.github.qmig.codec.io.ByteSink;
 import io.github.qmig.ramblock.RamBlock;
 import io.github.qmig.ramblock.SparsePageStore;
-
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,6 +15,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The write side: {@link SparsePageStore} taking 64 MiB of consecutive pages (combined into 1 MiB

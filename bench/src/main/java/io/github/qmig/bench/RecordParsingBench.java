@@ -1,17 +1,10 @@
 package io.github.qmig.bench;
 
-import io.github.qmig.codec.ByteSource;
 import io.github.qmig.codec.MigrationEvent;
 import io.github.qmig.codec.MigrationReader;
+import io.github.qmig.codec.io.ByteSource;
 import io.github.qmig.ramblock.RamPage;
 import io.github.qmig.ramblock.RamSectionCodec;
-
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,6 +17,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pull reader over a whole 128 MiB guest's stream (x86-pc-128M-zero-detect-none: every page a

@@ -1,7 +1,7 @@
 package io.github.qmig.cli;
 
-import io.github.qmig.tools.HumanInfo;
-import io.github.qmig.tools.MigrationInput;
+import io.github.qmig.input.MigrationInput;
+import io.github.qmig.inspect.info.HumanInfo;
 
 import java.io.PrintWriter;
 import java.util.Locale;

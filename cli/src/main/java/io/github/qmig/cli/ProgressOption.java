@@ -1,6 +1,6 @@
 package io.github.qmig.cli;
 
-import io.github.qmig.tools.MigrationInput;
+import io.github.qmig.input.MigrationInput;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.github.qmig.cli;
 
-import io.github.qmig.tools.OutputOptions;
+import io.github.qmig.output.OutputOptions;
 import picocli.CommandLine.Option;
 
 /** The {@code --no-sync} option of the commands that write files. */

@@ -1,5 +1,7 @@
 package io.github.qmig.codec;
 
+import io.github.qmig.codec.io.ByteSource;
+
 /** What a {@link SectionBodyCodec} may know of the stream it reads. */
 public interface BodyContext {
 

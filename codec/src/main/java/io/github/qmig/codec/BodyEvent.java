@@ -1,5 +1,7 @@
 package io.github.qmig.codec;
 
+import io.github.qmig.codec.io.ByteSink;
+
 import java.io.IOException;
 
 /**

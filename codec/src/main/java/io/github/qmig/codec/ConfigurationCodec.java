@@ -1,6 +1,8 @@
 package io.github.qmig.codec;
 
-import io.github.qmig.codec.MigrationFormatException.Reason;
+import io.github.qmig.codec.MigrationFormatException.Code;
+import io.github.qmig.codec.io.ByteSink;
+import io.github.qmig.codec.io.ByteSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,7 +27,7 @@ final class ConfigurationCodec {
         in.skip(1);
         long len = Integer.toUnsignedLong(in.readInt());
         if (len > 255 || len > limits.maxConfiguration()) {
-            throw in.fail(Reason.LIMIT_EXCEEDED, at + 1, "machine name of %d bytes (limit 255)", len);
+            throw in.fail(Code.LIMIT_EXCEEDED, at + 1, "machine name of %d bytes (limit 255)", len);
         }
         String machine = new String(in.readBytes((int) len), StandardCharsets.ISO_8859_1);
         List<Configuration.Subsection> subs = new ArrayList<>();
@@ -35,10 +37,10 @@ final class ConfigurationCodec {
             in.skip(1);
             String name = in.readCountedString();
             int version = in.readInt();
-            int bodyLength = bodyLength(in, name, subAt);
+            int bodyLength = bodyLength(in, name, subAt, limits);
             total += bodyLength;
             if (total > limits.maxConfiguration()) {
-                throw in.fail(Reason.LIMIT_EXCEEDED, subAt, "configuration larger than %d bytes", limits.maxConfiguration());
+                throw in.fail(Code.LIMIT_EXCEEDED, subAt, "configuration larger than %d bytes", limits.maxConfiguration());
             }
             subs.add(new Configuration.Subsection(name, version, ByteBuffer.wrap(in.readBytes(bodyLength))));
         }
@@ -50,11 +52,10 @@ final class ConfigurationCodec {
         if (n < PREFIX.length() || !in.ensure(2 + n)) {
             return false;
         }
-        String s = new String(in.array(), in.readIndex() + 2, PREFIX.length(), StandardCharsets.ISO_8859_1);
-        return s.equals(PREFIX);
+        return in.peekString(2, PREFIX.length()).equals(PREFIX);
     }
 
-    private static int bodyLength(ByteSource in, String name, long subAt) throws IOException {
+    private static int bodyLength(ByteSource in, String name, long subAt, ReadLimits limits) throws IOException {
         switch (name) {
             case Configuration.PAGE_BITS:
                 return 4;
@@ -63,21 +64,22 @@ final class ConfigurationCodec {
             case Configuration.CAPABILITIES: {
                 in.require(4);
                 long count = Integer.toUnsignedLong(in.peekInt(0));
-                if (count > 64) {
-                    throw in.fail(Reason.LIMIT_EXCEEDED, in.position(), "%d capabilities (limit 64)", count);
+                if (count > limits.maxCapabilities()) {
+                    throw in.fail(Code.LIMIT_EXCEEDED, in.position(), "%d capabilities (limit %d)", count,
+                            limits.maxCapabilities());
                 }
                 int at = 4;
                 for (int i = 0; i < count; i++) {
                     int n = in.peek(at);
                     if (n < 0) {
-                        throw in.fail(Reason.TRUNCATED, in.position() + in.available(), "input ends inside the capability list");
+                        throw in.fail(Code.TRUNCATED, in.position() + in.available(), "input ends inside the capability list");
                     }
                     at += 1 + n;
                 }
                 return at;
             }
             default:
-                throw in.fail(Reason.CORRUPT, subAt, "unknown configuration subsection '%s' (its length is unknown)", name);
+                throw in.fail(Code.CORRUPT, subAt, "unknown configuration subsection '%s' (its length is unknown)", name);
         }
     }
 

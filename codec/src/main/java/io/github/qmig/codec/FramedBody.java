@@ -1,6 +1,7 @@
 package io.github.qmig.codec;
 
 import io.github.qmig.codec.internal.PayloadFramer;
+import io.github.qmig.codec.io.ByteSource;
 
 import java.io.IOException;
 

@@ -7,12 +7,12 @@ package io.github.qmig.codec;
  *
  * <pre>
  * file    := FileHeader [Configuration] record* EndOfFile [VmDescription]
- * record  := SectionHeader body SectionFooter?  |  Command
+ * record  := SectionHeader body SectionFooter? SectionEnd  |  Command
  * body    := SectionData*  (device state, opaque)  |  BodyEvent*  (decoded by a SectionBodyCodec, e.g. RAM)
  * </pre>
  */
 public sealed interface MigrationEvent
-        permits FileHeader, Configuration, SectionHeader, SectionData, SectionFooter, Command, EndOfFile,
+        permits FileHeader, Configuration, SectionHeader, SectionData, SectionFooter, SectionEnd, Command, EndOfFile,
         VmDescription, BodyEvent {
 
     /** Absolute byte offset of this event's first byte. */

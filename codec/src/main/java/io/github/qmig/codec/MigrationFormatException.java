@@ -4,19 +4,24 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * The one exception for input that is not a valid migration stream: it names the input, the byte
- * offset of the offending byte, the event it belongs to and, when known, the section.
+ * The one exception for input that is not a valid migration stream: it carries a {@link Code}, the
+ * input's name, the byte offset of the offending byte, the record it belongs to and, when known,
+ * the section.
  *
  * <p>Message form (built only here):
  * <pre>
  * vm.mig: unknown RAM page flags 0x400 at byte 0x1a2b3c in section 'ram' instance 0 (id 2, started at 0x1b)
  * </pre>
+ *
+ * <p>Code that reads bytes deep inside the data path (a buffer, a body codec, a consumer of events)
+ * throws with {@link #of} and knows neither the input's name nor the section; the reader, which
+ * knows both, adds them with {@link #inContext} before the exception leaves it.
  */
 public final class MigrationFormatException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Why the input was rejected, for callers that branch on the cause. */
+    /** The broad class of a {@link Code}, for callers that only tell truncation from corruption. */
     public enum Reason {
         /** The input ended inside a record, or before EOF. */
         TRUNCATED,
@@ -30,22 +35,106 @@ public final class MigrationFormatException extends IOException {
         LIMIT_EXCEEDED
     }
 
-    private final Reason reason;
+    /**
+     * What exactly is wrong, one constant per kind of problem a reader can find. The {@link #id()}s
+     * are a contract: {@code qmig validate} reports them as problem codes and scripts match on them,
+     * so they are never renamed, and every site that rejects input names its code (no code is ever
+     * inferred from a message).
+     */
+    public enum Code {
+        TRUNCATED("truncated", Reason.TRUNCATED),
+        BAD_MAGIC("bad-magic", Reason.BAD_MAGIC),
+        UNSUPPORTED_VERSION("unsupported-version", Reason.UNSUPPORTED_VERSION),
+        LIMIT_EXCEEDED("limit-exceeded", Reason.LIMIT_EXCEEDED),
+        /** Breaks the format's rules in a way no finer code names. */
+        CORRUPT("corrupt", Reason.CORRUPT),
+        /** A record type byte that cannot stand where it stands. */
+        RECORD_TYPE_INVALID("record-type-invalid", Reason.CORRUPT),
+        /** Bytes after the end of the stream (EOF, VMDESCRIPTION). */
+        TRAILING_DATA("trailing-data", Reason.CORRUPT),
+        /** gzip, xz or zstd data that does not decompress. */
+        COMPRESSED_DATA_INVALID("compressed-data-invalid", Reason.CORRUPT),
+        SECTION_NOT_STARTED("section-not-started", Reason.CORRUPT),
+        FOOTER_MISSING("footer-missing", Reason.CORRUPT),
+        FOOTER_MISMATCH("footer-mismatch", Reason.CORRUPT),
+        COMMAND_INVALID("command-invalid", Reason.CORRUPT),
+        /** The VMDESCRIPTION JSON is malformed or does not describe the stream. */
+        VMDESC_INVALID("vmdesc-invalid", Reason.CORRUPT),
+        RAM_SIZE_MISMATCH("ram-size-mismatch", Reason.CORRUPT),
+        RAM_BLOCK_NAME_INVALID("ram-block-name-invalid", Reason.CORRUPT),
+        RAM_BLOCK_UNKNOWN("ram-block-unknown", Reason.CORRUPT),
+        RAM_PAGE_OUTSIDE_BLOCK("ram-page-outside-block", Reason.CORRUPT),
+        RAM_XBZRLE_INVALID("ram-xbzrle-invalid", Reason.CORRUPT),
+        RAM_ZLIB_INVALID("ram-zlib-invalid", Reason.CORRUPT),
+        RAM_FLAGS_INVALID("ram-flags-invalid", Reason.CORRUPT),
+        MAPPED_RAM_VERSION("mapped-ram-version", Reason.UNSUPPORTED_VERSION),
+        MAPPED_RAM_PAGE_SIZE("mapped-ram-page-size", Reason.CORRUPT),
+        MAPPED_RAM_OFFSET_INVALID("mapped-ram-offset-invalid", Reason.CORRUPT);
+
+        private final String id;
+        private final Reason reason;
+
+        Code(String id, Reason reason) {
+            this.id = id;
+            this.reason = reason;
+        }
+
+        /** The stable kebab-case id. */
+        public String id() {
+            return id;
+        }
+
+        public Reason reason() {
+            return reason;
+        }
+    }
+
+    private final Code code;
     private final String source;
     private final long offset;
     private final long eventOffset;
     private final transient SectionRef section;
     private final String detail;
 
-    public MigrationFormatException(Reason reason, String source, long offset, long eventOffset,
-                                    SectionRef section, String detail) {
+    public MigrationFormatException(Code code, String source, long offset, long eventOffset, SectionRef section,
+                                    String detail) {
         super(format(source, offset, section, detail));
-        this.reason = Objects.requireNonNull(reason, "reason");
+        this.code = Objects.requireNonNull(code, "code");
         this.source = source;
         this.offset = offset;
         this.eventOffset = eventOffset;
         this.section = section;
         this.detail = detail;
+    }
+
+    /**
+     * An error at {@code offset} whose input, record and section the reader fills in
+     * ({@link #inContext}); the detail is {@code format} with {@code args}, if any.
+     */
+    public static MigrationFormatException of(Code code, long offset, String format, Object... args) {
+        return new MigrationFormatException(code, null, offset, -1, null,
+                args.length == 0 ? format : String.format(format, args));
+    }
+
+    /**
+     * This error with what it lacks taken from the reader's position: the input's name, the section
+     * being read and the offset of the record it is in. What it has is kept; if it lacks nothing, it
+     * is returned itself.
+     */
+    public MigrationFormatException inContext(String source, SectionRef section, long eventOffset) {
+        if ((this.source != null || source == null) && (this.section != null || section == null)
+                && (this.eventOffset >= 0 || eventOffset < 0)) {
+            return this;
+        }
+        MigrationFormatException e = new MigrationFormatException(code, this.source != null ? this.source : source,
+                offset, this.eventOffset >= 0 ? this.eventOffset : eventOffset,
+                this.section != null ? this.section : section, detail);
+        e.initCause(getCause());
+        e.setStackTrace(getStackTrace());
+        for (Throwable s : getSuppressed()) {
+            e.addSuppressed(s);
+        }
+        return e;
     }
 
     private static String format(String source, long offset, SectionRef section, String detail) {
@@ -60,8 +149,12 @@ public final class MigrationFormatException extends IOException {
         return sb.toString();
     }
 
+    public Code code() {
+        return code;
+    }
+
     public Reason reason() {
-        return reason;
+        return code.reason();
     }
 
     /** The input's name: a file name, {@code <stdin>}, or a description of the wrapper. */

@@ -1,12 +1,9 @@
 package io.github.qmig.codec;
 
-import io.github.qmig.codec.MigrationFormatException.Reason;
-import io.github.qmig.codec.internal.BoundaryScanner;
-import io.github.qmig.codec.internal.OldStyleFramers;
-import io.github.qmig.codec.internal.PayloadFramer;
+import io.github.qmig.codec.MigrationFormatException.Code;
 import io.github.qmig.codec.internal.StreamState;
-import io.github.qmig.codec.internal.VmDescriptionLayout;
-import io.github.qmig.codec.internal.VmDescriptionLocator;
+import io.github.qmig.codec.io.ByteSource;
+import io.github.qmig.codec.vmdesc.Description;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -21,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -35,27 +33,30 @@ import java.util.function.Supplier;
  * (dirty bitmaps, htab, s390, VFIO, block), delimited by the VMDESCRIPTION layout (vmstate devices)
  * or, without one, by {@linkplain BoundaryScanner footer and header scanning}.
  *
+ * <p>Errors are {@link MigrationFormatException}s that name the input, the offset, the record and the
+ * section; whatever throws them below the reader (the buffer, a body codec, a consumer fed by
+ * {@link #feed}) only says what and where, and the reader adds the rest.
+ *
+ * <p>Size: the top-level grammar is one state machine and reads best in one place, as a pull
+ * parser's does; what varies by section (how a payload is framed, {@link SectionFraming}; how it is
+ * decoded, {@link SectionBodyCodec}), the read-ahead description ({@link TrailingDescription}) and
+ * the configuration ({@link ConfigurationCodec}) are their own classes.
+ *
  * <p>Not thread-safe. Events that hold views ({@link SectionData}, RAM pages) are valid until the
  * next call to {@link #next()}.
  */
 public final class MigrationReader implements Closeable, BodyContext {
 
-    /**
-     * Distinct section ids one stream may use. QEMU gives one id per registered savevm handler (a
-     * few hundred even for large machines); the bound keeps the id table small on hostile input.
-     */
-    public static final int MAX_SECTION_IDS = 1 << 16;
-
-    private enum State { HEADER, RECORDS, BODY, AFTER_BODY, AFTER_EOF, AFTER_DESCRIPTION, DONE }
+    private enum State { HEADER, RECORDS, BODY, AFTER_BODY, SECTION_END, AFTER_EOF, AFTER_DESCRIPTION, DONE }
 
     private final ByteSource in;
     private final ReadOptions options;
-    private final List<SectionBodyCodec> codecs = new ArrayList<>();
     private final Map<Integer, SectionRef> sections = new HashMap<>();
     private final Set<Integer> live = new HashSet<>();
     private final Tracker tracker = new Tracker();
-    private VmDescriptionLayout layout;
-    private int fullCount;
+    /** The trailing VMDESCRIPTION read ahead (seekable files), or null. */
+    private final TrailingDescription trailing;
+    private final SectionFraming framing;
 
     private State state = State.HEADER;
     private boolean recordsSeen;
@@ -67,23 +68,22 @@ public final class MigrationReader implements Closeable, BodyContext {
 
     private SectionHeader current;
     private SectionBody body;
+    private long payloadEnd;
+    private long footerOffset;
+    /** What errors name besides the input and offset: the section being read (or null), the record's start. */
+    private SectionRef contextSection;
+    private long contextOffset = -1;
+    private LongConsumer progress;
 
     private MigrationReader(ByteSource in, ReadOptions options) throws IOException {
         this.in = in;
         this.options = options;
+        List<SectionBodyCodec> codecs = new ArrayList<>();
         for (Supplier<? extends SectionBodyCodec> f : options.codecs()) {
             codecs.add(f.get());
         }
-        if (options.useVmDescription() && in.isSeekable()) {
-            byte[] json = VmDescriptionLocator.find(in, in.position(), options.limits().maxVmDescription());
-            if (json != null) {
-                try {
-                    layout = VmDescriptionLayout.parse(json, options.limits().maxVmDescription());
-                } catch (IOException e) {
-                    layout = null; // a broken description is reported when the reader reaches it
-                }
-            }
-        }
+        trailing = options.useVmDescription() && in.isSeekable() ? TrailingDescription.find(in, options.limits()) : null;
+        framing = new SectionFraming(codecs, trailing == null ? null : trailing.parsed(), tracker);
     }
 
     /** A reader of a file; it owns and closes the file. */
@@ -123,22 +123,70 @@ public final class MigrationReader implements Closeable, BodyContext {
         try {
             e = advance();
         } catch (InternalError fault) {
-            throw in.shrank(fault); // a mapped page past a new end of the file: see ByteSource.shrank
+            throw inContext(in.shrank(fault)); // a mapped page past a new end of the file: see FileWindows
         } catch (MigrationFormatException bad) {
             MigrationFormatException shrunk = in.shrunk(); // zeros of a partly cut page, read as bytes
             if (shrunk == null) {
-                throw bad;
+                throw inContext(bad);
             }
             shrunk.addSuppressed(bad);
-            throw shrunk;
+            throw inContext(shrunk);
         }
         if (e == null) {
             MigrationFormatException shrunk = in.shrunk();
             if (shrunk != null) {
-                throw shrunk;
+                throw inContext(shrunk);
             }
         }
         return e;
+    }
+
+    /** Tells {@code listener} the offset reached every few thousand events that {@link #feed} hands on (null: none). */
+    public void onProgress(LongConsumer listener) {
+        this.progress = listener;
+    }
+
+    /**
+     * The one data path: every remaining event, in order, to each consumer, then each consumer's
+     * {@link EventConsumer#end()}. An error a consumer throws gets the input's name and the
+     * section as the reader's own do; a fault reading a page a consumer copies from a file that
+     * shrank meanwhile is a TRUNCATED error.
+     *
+     * @return the number of events
+     */
+    public long feed(EventConsumer... consumers) throws IOException {
+        long n = 0;
+        try {
+            for (MigrationEvent e = next(); e != null; e = next()) {
+                for (EventConsumer c : consumers) {
+                    c.accept(e);
+                }
+                if ((++n & 4095) == 0 && progress != null) {
+                    progress.accept(position());
+                }
+            }
+            for (EventConsumer c : consumers) {
+                c.end();
+            }
+        } catch (InternalError fault) { // a consumer read a deferred page past a new end of the file
+            throw inContext(in.shrank(fault));
+        } catch (MigrationFormatException bad) {
+            throw inContext(bad);
+        }
+        return n;
+    }
+
+    private MigrationFormatException inContext(MigrationFormatException e) {
+        return e.inContext(in.name(), contextSection, contextOffset);
+    }
+
+    private void setContext(SectionRef section, long recordOffset) {
+        contextSection = section;
+        contextOffset = recordOffset;
+    }
+
+    private MigrationFormatException fail(Code code, long offset, String format, Object... args) {
+        return MigrationFormatException.of(code, offset, format, args);
     }
 
     private MigrationEvent advance() throws IOException {
@@ -159,21 +207,19 @@ public final class MigrationReader implements Closeable, BodyContext {
                         return e;
                     }
                     body = null;
+                    payloadEnd = in.position();
                     state = State.AFTER_BODY;
                     break;
                 }
-                case AFTER_BODY: {
-                    MigrationEvent e = readFooter();
-                    if (e != null) {
-                        return e;
-                    }
-                    break;
-                }
+                case AFTER_BODY:
+                    return readFooter();
+                case SECTION_END:
+                    return sectionEnd();
                 case AFTER_EOF:
                     return readAfterEof();
                 case AFTER_DESCRIPTION:
                     if (!in.atEnd()) {
-                        throw in.fail(Reason.CORRUPT, in.position(), "data after the VMDESCRIPTION");
+                        throw fail(Code.TRAILING_DATA, in.position(), "data after the VMDESCRIPTION");
                     }
                     state = State.DONE;
                     return null;
@@ -185,20 +231,20 @@ public final class MigrationReader implements Closeable, BodyContext {
 
     private MigrationEvent readHeader() throws IOException {
         long at = in.position();
-        in.setContext(null, at);
+        setContext(null, at);
         if (!in.ensure(4)) {
-            throw in.fail(Reason.TRUNCATED, at + in.available(), "input too short for a migration stream header");
+            throw fail(Code.TRUNCATED, at + in.available(), "input too short for a migration stream header");
         }
         int magic = in.readInt();
         if (magic != FileHeader.MAGIC) {
-            throw in.fail(Reason.BAD_MAGIC, at, "not a migration stream: magic 0x%08x (expected 0x5145564d 'QEVM')", magic);
+            throw fail(Code.BAD_MAGIC, at, "not a migration stream: magic 0x%08x (expected 0x5145564d 'QEVM')", magic);
         }
         int version = in.readInt();
         if (version == FileHeader.VERSION_COMPAT) {
-            throw in.fail(Reason.UNSUPPORTED_VERSION, at + 4, "stream version 2 is obsolete (QEMU reads only version 3)");
+            throw fail(Code.UNSUPPORTED_VERSION, at + 4, "stream version 2 is obsolete (QEMU reads only version 3)");
         }
         if (version != FileHeader.VERSION) {
-            throw in.fail(Reason.UNSUPPORTED_VERSION, at + 4, "unsupported stream version %d (expected 3)", version);
+            throw fail(Code.UNSUPPORTED_VERSION, at + 4, "unsupported stream version %d (expected 3)", version);
         }
         state = State.RECORDS;
         return new FileHeader(at, version);
@@ -208,21 +254,21 @@ public final class MigrationReader implements Closeable, BodyContext {
         long at = in.position();
         if (packageEnd >= 0 && at >= packageEnd) {
             if (at > packageEnd) {
-                throw in.fail(Reason.CORRUPT, packageEnd, "a record crosses the end of the PACKAGED stream");
+                throw fail(Code.CORRUPT, packageEnd, "a record crosses the end of the PACKAGED stream");
             }
             packageEnd = -1;
         }
-        in.setContext(null, at);
+        setContext(null, at);
         int type = in.peek(0);
         if (type < 0) {
-            throw in.fail(Reason.TRUNCATED, at, "input ends before the EOF record");
+            throw fail(Code.TRUNCATED, at, "input ends before the EOF record");
         }
         boolean first = !recordsSeen;
         recordsSeen = true;
         switch (type) {
             case Configuration.TYPE:
                 if (!first) {
-                    throw in.fail(Reason.CORRUPT, at, "CONFIGURATION record not right after the file header");
+                    throw fail(Code.RECORD_TYPE_INVALID, at, "CONFIGURATION record not right after the file header");
                 }
                 return readConfiguration(at);
             case 0x01:
@@ -237,11 +283,11 @@ public final class MigrationReader implements Closeable, BodyContext {
                 state = State.AFTER_EOF;
                 return new EndOfFile(at);
             case SectionFooter.TYPE:
-                throw in.fail(Reason.CORRUPT, at, "section footer where a record should start");
+                throw fail(Code.RECORD_TYPE_INVALID, at, "section footer where a record should start");
             case VmDescription.TYPE:
-                throw in.fail(Reason.CORRUPT, at, "VMDESCRIPTION before the EOF record");
+                throw fail(Code.RECORD_TYPE_INVALID, at, "VMDESCRIPTION before the EOF record");
             default:
-                throw in.fail(Reason.CORRUPT, at, "unknown record type 0x%02x", type);
+                throw fail(Code.RECORD_TYPE_INVALID, at, "unknown record type 0x%02x", type);
         }
     }
 
@@ -258,12 +304,14 @@ public final class MigrationReader implements Closeable, BodyContext {
         if (type.hasFullHeader()) {
             String idstr = in.readCountedString();
             if (idstr.isEmpty()) {
-                throw in.fail(Reason.CORRUPT, at + 5, "section with an empty idstr");
+                throw fail(Code.CORRUPT, at + 5, "section with an empty idstr");
             }
             int instance = in.readInt();
             int version = in.readInt();
-            if (sections.size() >= MAX_SECTION_IDS && !sections.containsKey(id)) {
-                throw in.fail(Reason.LIMIT_EXCEEDED, at + 1, "more than %d distinct section ids", MAX_SECTION_IDS);
+            // QEMU gives one id per registered savevm handler (a few hundred even for large machines)
+            int maxIds = options.limits().maxSectionIds();
+            if (sections.size() >= maxIds && !sections.containsKey(id)) {
+                throw fail(Code.LIMIT_EXCEEDED, at + 1, "more than %d distinct section ids", maxIds);
             }
             ref = new SectionRef(id, idstr, instance, version, at);
             sections.put(id, ref);
@@ -273,7 +321,7 @@ public final class MigrationReader implements Closeable, BodyContext {
         } else {
             ref = sections.get(id);
             if (ref == null) {
-                throw in.fail(Reason.CORRUPT, at + 1, "%s for section id %d, which no START opened", type,
+                throw fail(Code.SECTION_NOT_STARTED, at + 1, "%s for section id %d, which no START opened", type,
                         Integer.toUnsignedLong(id));
             }
             if (type == SectionType.END) {
@@ -281,65 +329,11 @@ public final class MigrationReader implements Closeable, BodyContext {
             }
         }
         SectionHeader header = new SectionHeader(at, type, ref);
-        in.setContext(ref, at);
+        setContext(ref, at);
         current = header;
-        body = openBody(header);
+        body = framing.open(header, in, this);
         state = State.BODY;
         return header;
-    }
-
-    private SectionBody openBody(SectionHeader h) throws IOException {
-        for (SectionBodyCodec c : codecs) {
-            SectionBody b = c.open(h, this);
-            if (b != null) {
-                return b;
-            }
-        }
-        if (h.idstr().equals("ram")) {
-            throw in.fail(Reason.CORRUPT, h.offset(), "no codec for RAM sections is registered with this reader");
-        }
-        PayloadFramer framer = null;
-        if (h.type() == SectionType.FULL) {
-            framer = layoutFramer(h, fullCount++);
-        }
-        if (framer == null) {
-            framer = OldStyleFramers.forSection(h.idstr(), h.type());
-        }
-        if (framer == null) {
-            framer = new BoundaryScanner(h.sectionId(), tracker);
-        }
-        return new FramedBody(in, framer);
-    }
-
-    /** The VMDESCRIPTION's length for the k-th FULL section, checked against the footer when visible. */
-    private PayloadFramer layoutFramer(SectionHeader h, int k) throws IOException {
-        if (layout == null || k >= layout.devices().size()) {
-            return null;
-        }
-        VmDescriptionLayout.Device d = layout.devices().get(k);
-        if (!d.name().equals(h.idstr()) || d.instanceId() != Integer.toUnsignedLong(h.instanceId())
-                || d.payloadLength() < 0) {
-            return null;
-        }
-        long len = d.payloadLength();
-        if (footers == Boolean.TRUE && len + 5 <= in.capacity()) {
-            if (!in.ensure((int) len + 5) || in.peek((int) len) != SectionFooter.TYPE
-                    || in.peekInt((int) len + 1) != h.sectionId()) {
-                return null; // description and stream disagree: fall back to scanning
-            }
-        }
-        return new PayloadFramer() {
-            private boolean done;
-
-            @Override
-            public long next(ByteSource src) {
-                if (done) {
-                    return 0;
-                }
-                done = true;
-                return len;
-            }
-        };
     }
 
     private MigrationEvent readFooter() throws IOException {
@@ -349,22 +343,30 @@ public final class MigrationReader implements Closeable, BodyContext {
             in.skip(1);
             int id = in.readInt();
             if (id != current.sectionId()) {
-                throw in.fail(Reason.CORRUPT, at + 1, "footer names section id %d, expected %d",
+                throw fail(Code.FOOTER_MISMATCH, at + 1, "footer names section id %d, expected %d",
                         Integer.toUnsignedLong(id), Integer.toUnsignedLong(current.sectionId()));
             }
             footers = Boolean.TRUE;
-            state = State.RECORDS;
-            in.setContext(null, in.position());
+            footerOffset = at;
+            state = State.SECTION_END;
             return new SectionFooter(at, id);
         }
         if (footers == Boolean.TRUE) {
-            throw in.fail(b < 0 ? Reason.TRUNCATED : Reason.CORRUPT, at,
-                    b < 0 ? "input ends where the section footer should be" : "missing section footer (found 0x%02x)", b);
+            if (b < 0) {
+                throw fail(Code.TRUNCATED, at, "input ends where the section footer should be");
+            }
+            throw fail(Code.FOOTER_MISSING, at, "missing section footer (found 0x%02x)", b);
         }
         footers = Boolean.FALSE;
+        footerOffset = -1;
+        return sectionEnd();
+    }
+
+    private SectionEnd sectionEnd() throws IOException {
+        SectionHeader h = current;
+        long payload = h.offset() + h.wireLength();
         state = State.RECORDS;
-        in.setContext(null, at);
-        return null;
+        return new SectionEnd(in.position(), h, payload, payloadEnd - payload, footerOffset);
     }
 
     private Command readCommand(long at) throws IOException {
@@ -373,16 +375,16 @@ public final class MigrationReader implements Closeable, BodyContext {
         int len = in.readU16();
         CommandType t = CommandType.of(code);
         if (code == 0) {
-            throw in.fail(Reason.CORRUPT, at + 1, "command 0 (MIG_CMD_INVALID)");
+            throw fail(Code.COMMAND_INVALID, at + 1, "command 0 (MIG_CMD_INVALID)");
         }
         if (t != null && !t.acceptsLength(len)) {
-            throw in.fail(Reason.CORRUPT, at + 3, "command %s with length %d", t, len);
+            throw fail(Code.COMMAND_INVALID, at + 3, "command %s with length %d", t, len);
         }
         ByteBuffer data = ByteBuffer.wrap(in.readBytes(len)).asReadOnlyBuffer();
         Command c = new Command(at, code, data);
         if (t == CommandType.PACKAGED) {
             if (packageEnd >= 0) {
-                throw in.fail(Reason.CORRUPT, at, "PACKAGED command inside a PACKAGED stream");
+                throw fail(Code.COMMAND_INVALID, at, "PACKAGED command inside a PACKAGED stream");
             }
             packageEnd = in.position() + c.packagedLength();
         } else if (t == CommandType.POSTCOPY_ADVISE) {
@@ -393,29 +395,33 @@ public final class MigrationReader implements Closeable, BodyContext {
 
     private MigrationEvent readAfterEof() throws IOException {
         long at = in.position();
-        in.setContext(null, at);
+        setContext(null, at);
         int b = in.peek(0);
         if (b < 0) {
             state = State.DONE;
             return null;
         }
         if (b != VmDescription.TYPE) {
-            throw in.fail(Reason.CORRUPT, at, "unexpected byte 0x%02x after the EOF record", b);
+            throw fail(Code.TRAILING_DATA, at, "unexpected byte 0x%02x after the EOF record", b);
         }
         in.skip(1);
         long len = Integer.toUnsignedLong(in.readInt());
         if (len > options.limits().maxVmDescription()) {
-            throw in.fail(Reason.LIMIT_EXCEEDED, at + 1, "VMDESCRIPTION of %d bytes (limit %d)", len,
+            throw fail(Code.LIMIT_EXCEEDED, at + 1, "VMDESCRIPTION of %d bytes (limit %d)", len,
                     options.limits().maxVmDescription());
         }
         long size = in.size();
         if (size >= 0 && in.position() + len > size) {
-            throw in.fail(Reason.TRUNCATED, size, "input ends %d bytes into a %d-byte VMDESCRIPTION",
+            throw fail(Code.TRUNCATED, size, "input ends %d bytes into a %d-byte VMDESCRIPTION",
                     size - in.position(), len);
         }
-        byte[] json = in.readBytes((int) len);
         state = State.AFTER_DESCRIPTION;
-        return new VmDescription(at, ByteBuffer.wrap(json).asReadOnlyBuffer());
+        if (trailing != null && trailing.is(at, len)) {
+            in.skip(len); // the record read ahead: its bytes and its parse are in hand
+            return trailing.event(options.limits());
+        }
+        byte[] json = in.readBytes((int) len);
+        return new VmDescription(at, ByteBuffer.wrap(json), options.limits(), null, null);
     }
 
     /** Absolute offset of the next unread byte. */
@@ -436,7 +442,8 @@ public final class MigrationReader implements Closeable, BodyContext {
     @Override
     public int pageSize() {
         if (pageSize == 0) {
-            pageSize = PageSizes.of(options.pageSize(), configuration, layout != null ? layout.pageSize() : 0);
+            Description d = trailing == null ? null : trailing.parsed();
+            pageSize = PageSizes.of(options.pageSize(), configuration, d != null ? d.pageSize() : 0);
         }
         return pageSize;
     }

@@ -1,7 +1,10 @@
 package io.github.qmig.codec;
 
+import io.github.qmig.codec.io.ByteSink;
+
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -67,12 +70,14 @@ public final class MigrationWriter implements Closeable {
             out.writeU16(c.code());
             out.writeU16(c.data().remaining());
             out.write(c.data().duplicate());
+        } else if (e instanceof SectionEnd) {
+            return; // a position, not bytes
         } else if (e instanceof EndOfFile) {
             out.writeU8(EndOfFile.TYPE);
         } else if (e instanceof VmDescription v) {
             out.writeU8(VmDescription.TYPE);
-            out.writeInt(v.json().remaining());
-            out.write(v.json().duplicate());
+            out.writeInt(v.length());
+            out.write(v.json());
             finished = true;
         } else {
             ((BodyEvent) e).writeTo(out);
@@ -82,7 +87,7 @@ public final class MigrationWriter implements Closeable {
     /** Writes a VMDESCRIPTION from text. */
     public void writeVmDescription(String json) throws IOException {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        write(new VmDescription(out.position(), java.nio.ByteBuffer.wrap(b)));
+        write(new VmDescription(out.position(), ByteBuffer.wrap(b)));
     }
 
     public void flush() throws IOException {

@@ -1,37 +1,384 @@
 package io.github.qmig.codec;
 
-/**
- * Upper bounds on lengths and counts read from a file, checked before anything is allocated, so
- * that hostile input fails with {@link MigrationFormatException.Reason#LIMIT_EXCEEDED} instead of
- * exhausting the heap. Every bound holds in a 64 MiB heap.
- *
- * @param maxVmDescription   bytes of VMDESCRIPTION JSON
- * @param maxConfiguration   bytes of the machine name plus configuration subsections
- * @param maxRamBlocks       RAM blocks in one block list
- * @param maxPageSize        target page size
- * @param maxBitmapBytes     bytes of one mapped-ram page bitmap held in memory
- * @param maxCompressedPage  bytes of one zlib COMPRESS_PAGE record
- */
-public record ReadLimits(int maxVmDescription, int maxConfiguration, int maxRamBlocks, int maxPageSize,
-                         int maxBitmapBytes, int maxCompressedPage) {
+import java.util.Objects;
 
-    public ReadLimits {
-        if (maxVmDescription < 0 || maxConfiguration < 0 || maxRamBlocks < 0 || maxPageSize < 0
-                || maxBitmapBytes < 0 || maxCompressedPage < 0) {
-            throw new IllegalArgumentException("negative limit");
-        }
+/**
+ * Every upper bound on what a file can make qmig read, allocate or keep, in one place (as
+ * jackson-core's {@code StreamReadConstraints}): each length and count read from a file is checked
+ * against its bound before anything is allocated, so hostile input fails with
+ * {@link MigrationFormatException.Code#LIMIT_EXCEEDED} (exit code 1) instead of exhausting the heap or
+ * running for hours. The defaults admit every file QEMU writes with a wide margin.
+ *
+ * <pre>
+ * ReadLimits l = ReadLimits.builder().maxVmDescriptionBytes(64 &lt;&lt; 20).build();
+ * </pre>
+ *
+ * <table>
+ * <caption>The limits and their defaults</caption>
+ * <tr><th>limit</th><th>default</th><th>bounds</th></tr>
+ * <tr><td>{@link #maxVmDescription()}</td><td>16 MiB</td><td>bytes of VMDESCRIPTION JSON (QEMU: ~100 KB)</td></tr>
+ * <tr><td>{@link #maxVmDescriptionDevices()}</td><td>65,536</td><td>device entries in a VMDESCRIPTION</td></tr>
+ * <tr><td>{@link #maxVmDescriptionNodes()}</td><td>262,144</td><td>objects, arrays and values of a parsed
+ *     VMDESCRIPTION (QEMU: ~5,000 for a pc guest)</td></tr>
+ * <tr><td>{@link #maxVmDescriptionDepth()}</td><td>64</td><td>nesting of vmstate descriptions (structs,
+ *     subsections) in the JSON and in device payloads</td></tr>
+ * <tr><td>{@link #maxStringLength()}</td><td>64 KiB</td><td>one JSON string or name</td></tr>
+ * <tr><td>{@link #maxArrayElements()}</td><td>16 Mi</td><td>elements of one vmstate array field decoded</td></tr>
+ * <tr><td>{@link #maxConfiguration()}</td><td>1 MiB</td><td>bytes of the CONFIGURATION record</td></tr>
+ * <tr><td>{@link #maxCapabilities()}</td><td>64</td><td>capabilities listed in the configuration</td></tr>
+ * <tr><td>{@link #maxSectionIds()}</td><td>65,536</td><td>distinct section ids in one stream</td></tr>
+ * <tr><td>{@link #maxRamBlocks()}</td><td>65,536</td><td>RAM blocks in one block list</td></tr>
+ * <tr><td>{@link #maxPageSize()}</td><td>64 KiB</td><td>target page size</td></tr>
+ * <tr><td>{@link #maxBitmapBytes()}</td><td>16 MiB</td><td>one mapped-ram page bitmap held in memory
+ *     (a block of 512 GiB in 4 KiB pages), and one page-presence bitset of a page store</td></tr>
+ * <tr><td>{@link #maxCompressedPage()}</td><td>128 KiB</td><td>one zlib COMPRESS_PAGE record</td></tr>
+ * <tr><td>{@link #maxLibvirtData()}</td><td>64 MiB</td><td>a libvirt save image's data area (domain XML, cookie)</td></tr>
+ * <tr><td>{@link #maxSectionBuffer()}</td><td>64 MiB</td><td>payload of one device section kept for decoding
+ *     ({@code dump})</td></tr>
+ * <tr><td>{@link #maxBufferedPayload()}</td><td>256 MiB</td><td>payloads of all device sections kept for
+ *     decoding ({@code dump})</td></tr>
+ * <tr><td>{@link #maxTrackedPages()}</td><td>2^30</td><td>pages whose presence {@code validate} tracks (one
+ *     bit each); beyond it the check is skipped</td></tr>
+ * <tr><td>{@link #maxTrackedSections()}</td><td>65,536</td><td>FULL sections {@code validate} keeps for the
+ *     VMDESCRIPTION comparison; more are counted only</td></tr>
+ * <tr><td>{@link #maxRepeatedProblems()}</td><td>20</td><td>problems of one code listed before the rest are
+ *     summarised</td></tr>
+ * </table>
+ */
+public final class ReadLimits {
+
+    private static final ReadLimits DEFAULTS = builder().build();
+
+    private final int maxVmDescription;
+    private final int maxVmDescriptionDevices;
+    private final int maxVmDescriptionNodes;
+    private final int maxVmDescriptionDepth;
+    private final int maxStringLength;
+    private final long maxArrayElements;
+    private final int maxConfiguration;
+    private final int maxCapabilities;
+    private final int maxSectionIds;
+    private final int maxRamBlocks;
+    private final int maxPageSize;
+    private final int maxBitmapBytes;
+    private final int maxCompressedPage;
+    private final int maxLibvirtData;
+    private final int maxSectionBuffer;
+    private final long maxBufferedPayload;
+    private final long maxTrackedPages;
+    private final int maxTrackedSections;
+    private final int maxRepeatedProblems;
+
+    private ReadLimits(Builder b) {
+        this.maxVmDescription = b.maxVmDescription;
+        this.maxVmDescriptionDevices = b.maxVmDescriptionDevices;
+        this.maxVmDescriptionNodes = b.maxVmDescriptionNodes;
+        this.maxVmDescriptionDepth = b.maxVmDescriptionDepth;
+        this.maxStringLength = b.maxStringLength;
+        this.maxArrayElements = b.maxArrayElements;
+        this.maxConfiguration = b.maxConfiguration;
+        this.maxCapabilities = b.maxCapabilities;
+        this.maxSectionIds = b.maxSectionIds;
+        this.maxRamBlocks = b.maxRamBlocks;
+        this.maxPageSize = b.maxPageSize;
+        this.maxBitmapBytes = b.maxBitmapBytes;
+        this.maxCompressedPage = b.maxCompressedPage;
+        this.maxLibvirtData = b.maxLibvirtData;
+        this.maxSectionBuffer = b.maxSectionBuffer;
+        this.maxBufferedPayload = b.maxBufferedPayload;
+        this.maxTrackedPages = b.maxTrackedPages;
+        this.maxTrackedSections = b.maxTrackedSections;
+        this.maxRepeatedProblems = b.maxRepeatedProblems;
     }
 
-    /** 16 MiB of JSON, 1 MiB of configuration, 65536 blocks, 64 KiB pages, 16 MiB bitmaps, 128 KiB records. */
+    /** The defaults of the table above. */
     public static ReadLimits defaults() {
-        return new ReadLimits(16 << 20, 1 << 20, 1 << 16, 1 << 16, 16 << 20, 1 << 17);
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from these limits. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public ReadLimits withMaxVmDescription(int n) {
-        return new ReadLimits(n, maxConfiguration, maxRamBlocks, maxPageSize, maxBitmapBytes, maxCompressedPage);
+        return toBuilder().maxVmDescriptionBytes(n).build();
     }
 
     public ReadLimits withMaxBitmapBytes(int n) {
-        return new ReadLimits(maxVmDescription, maxConfiguration, maxRamBlocks, maxPageSize, n, maxCompressedPage);
+        return toBuilder().maxBitmapBytes(n).build();
+    }
+
+    public int maxVmDescription() {
+        return maxVmDescription;
+    }
+
+    public int maxVmDescriptionDevices() {
+        return maxVmDescriptionDevices;
+    }
+
+    public int maxVmDescriptionNodes() {
+        return maxVmDescriptionNodes;
+    }
+
+    public int maxVmDescriptionDepth() {
+        return maxVmDescriptionDepth;
+    }
+
+    public int maxStringLength() {
+        return maxStringLength;
+    }
+
+    public long maxArrayElements() {
+        return maxArrayElements;
+    }
+
+    public int maxConfiguration() {
+        return maxConfiguration;
+    }
+
+    public int maxCapabilities() {
+        return maxCapabilities;
+    }
+
+    public int maxSectionIds() {
+        return maxSectionIds;
+    }
+
+    public int maxRamBlocks() {
+        return maxRamBlocks;
+    }
+
+    public int maxPageSize() {
+        return maxPageSize;
+    }
+
+    public int maxBitmapBytes() {
+        return maxBitmapBytes;
+    }
+
+    public int maxCompressedPage() {
+        return maxCompressedPage;
+    }
+
+    public int maxLibvirtData() {
+        return maxLibvirtData;
+    }
+
+    public int maxSectionBuffer() {
+        return maxSectionBuffer;
+    }
+
+    public long maxBufferedPayload() {
+        return maxBufferedPayload;
+    }
+
+    public long maxTrackedPages() {
+        return maxTrackedPages;
+    }
+
+    public int maxTrackedSections() {
+        return maxTrackedSections;
+    }
+
+    public int maxRepeatedProblems() {
+        return maxRepeatedProblems;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ReadLimits l && new Builder(this).equals(new Builder(l));
+    }
+
+    @Override
+    public int hashCode() {
+        return new Builder(this).hashCode();
+    }
+
+    /** Sets limits one by one; every limit not set keeps its default. Negative values are refused. */
+    public static final class Builder {
+        private int maxVmDescription = 16 << 20;
+        private int maxVmDescriptionDevices = 1 << 16;
+        private int maxVmDescriptionNodes = 1 << 18;
+        private int maxVmDescriptionDepth = 64;
+        private int maxStringLength = 1 << 16;
+        private long maxArrayElements = 1 << 24;
+        private int maxConfiguration = 1 << 20;
+        private int maxCapabilities = 64;
+        private int maxSectionIds = 1 << 16;
+        private int maxRamBlocks = 1 << 16;
+        private int maxPageSize = 1 << 16;
+        private int maxBitmapBytes = 16 << 20;
+        private int maxCompressedPage = 1 << 17;
+        private int maxLibvirtData = 64 << 20;
+        private int maxSectionBuffer = 64 << 20;
+        private long maxBufferedPayload = 256L << 20;
+        private long maxTrackedPages = 1L << 30;
+        private int maxTrackedSections = 1 << 16;
+        private int maxRepeatedProblems = 20;
+
+        private Builder() {
+        }
+
+        private Builder(ReadLimits l) {
+            maxVmDescription = l.maxVmDescription;
+            maxVmDescriptionDevices = l.maxVmDescriptionDevices;
+            maxVmDescriptionNodes = l.maxVmDescriptionNodes;
+            maxVmDescriptionDepth = l.maxVmDescriptionDepth;
+            maxStringLength = l.maxStringLength;
+            maxArrayElements = l.maxArrayElements;
+            maxConfiguration = l.maxConfiguration;
+            maxCapabilities = l.maxCapabilities;
+            maxSectionIds = l.maxSectionIds;
+            maxRamBlocks = l.maxRamBlocks;
+            maxPageSize = l.maxPageSize;
+            maxBitmapBytes = l.maxBitmapBytes;
+            maxCompressedPage = l.maxCompressedPage;
+            maxLibvirtData = l.maxLibvirtData;
+            maxSectionBuffer = l.maxSectionBuffer;
+            maxBufferedPayload = l.maxBufferedPayload;
+            maxTrackedPages = l.maxTrackedPages;
+            maxTrackedSections = l.maxTrackedSections;
+            maxRepeatedProblems = l.maxRepeatedProblems;
+        }
+
+        private static int check(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("negative limit " + n);
+            }
+            return n;
+        }
+
+        private static long check(long n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("negative limit " + n);
+            }
+            return n;
+        }
+
+        public Builder maxVmDescriptionBytes(int n) {
+            maxVmDescription = check(n);
+            return this;
+        }
+
+        public Builder maxVmDescriptionDevices(int n) {
+            maxVmDescriptionDevices = check(n);
+            return this;
+        }
+
+        public Builder maxVmDescriptionNodes(int n) {
+            maxVmDescriptionNodes = check(n);
+            return this;
+        }
+
+        public Builder maxVmDescriptionDepth(int n) {
+            maxVmDescriptionDepth = check(n);
+            return this;
+        }
+
+        public Builder maxStringLength(int n) {
+            maxStringLength = check(n);
+            return this;
+        }
+
+        public Builder maxArrayElements(long n) {
+            maxArrayElements = check(n);
+            return this;
+        }
+
+        public Builder maxConfiguration(int n) {
+            maxConfiguration = check(n);
+            return this;
+        }
+
+        public Builder maxCapabilities(int n) {
+            maxCapabilities = check(n);
+            return this;
+        }
+
+        public Builder maxSectionIds(int n) {
+            maxSectionIds = check(n);
+            return this;
+        }
+
+        public Builder maxRamBlocks(int n) {
+            maxRamBlocks = check(n);
+            return this;
+        }
+
+        public Builder maxPageSize(int n) {
+            maxPageSize = check(n);
+            return this;
+        }
+
+        public Builder maxBitmapBytes(int n) {
+            maxBitmapBytes = check(n);
+            return this;
+        }
+
+        public Builder maxCompressedPage(int n) {
+            maxCompressedPage = check(n);
+            return this;
+        }
+
+        public Builder maxLibvirtData(int n) {
+            maxLibvirtData = check(n);
+            return this;
+        }
+
+        public Builder maxSectionBuffer(int n) {
+            maxSectionBuffer = check(n);
+            return this;
+        }
+
+        public Builder maxBufferedPayload(long n) {
+            maxBufferedPayload = check(n);
+            return this;
+        }
+
+        public Builder maxTrackedPages(long n) {
+            maxTrackedPages = check(n);
+            return this;
+        }
+
+        public Builder maxTrackedSections(int n) {
+            maxTrackedSections = check(n);
+            return this;
+        }
+
+        public Builder maxRepeatedProblems(int n) {
+            maxRepeatedProblems = check(n);
+            return this;
+        }
+
+        public ReadLimits build() {
+            return new ReadLimits(this);
+        }
+
+        private long[] values() {
+            return new long[] {maxVmDescription, maxVmDescriptionDevices, maxVmDescriptionNodes, maxVmDescriptionDepth,
+                maxStringLength, maxArrayElements, maxConfiguration, maxCapabilities, maxSectionIds, maxRamBlocks,
+                maxPageSize, maxBitmapBytes, maxCompressedPage, maxLibvirtData, maxSectionBuffer, maxBufferedPayload,
+                maxTrackedPages, maxTrackedSections, maxRepeatedProblems};
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Builder b && java.util.Arrays.equals(values(), b.values());
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(values());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReadLimits" + Objects.toString(java.util.Arrays.toString(new Builder(this).values()));
     }
 }

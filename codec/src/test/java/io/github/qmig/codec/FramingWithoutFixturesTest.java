@@ -1,5 +1,6 @@
 package io.github.qmig.codec;
 
+import io.github.qmig.codec.io.ByteSink;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,40 +1,38 @@
 package io.github.qmig.mappedram;
 
-import io.github.qmig.codec.BodyContext;
-import io.github.qmig.codec.ByteSource;
-import io.github.qmig.ramblock.MappedRamBlock;
 import io.github.qmig.ramblock.PageSource;
 import io.github.qmig.ramblock.RamBlock;
+import io.github.qmig.ramblock.mapped.MappedRamBlock;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The pages of a mapped-ram file read in place, at random: the {@link MappedRamBlock} events of a
- * reader (run with {@code RamSectionCodec.withoutMappedPages}) give each block's bitmap and page
- * region; pages are then read with positional reads ({@code read_ramblock_mapped_ram} reads the
- * same way).
+ * The pages of a mapped-ram file read in place, at random: each {@link MappedRamBlock} event (of a
+ * reader run with {@code RamSectionCodec.withoutMappedPages}) gives its block's bitmap, page region
+ * and the file to read it from; pages are then read with positional reads
+ * ({@code read_ramblock_mapped_ram} reads the same way).
  */
 public final class MappedRamPages implements PageSource {
 
-    private final ByteSource file;
-    private final BodyContext reader;
     private final Map<String, MappedRamBlock> blocks = new LinkedHashMap<>();
+    private int pageSize;
 
-    /** @param reader the reader of the mapped-ram file (which must be seekable) the blocks come from */
-    public MappedRamPages(BodyContext reader) {
-        this.file = reader.source();
-        this.reader = reader;
-        if (!file.isSeekable()) {
-            throw new IllegalArgumentException("mapped-ram pages are read in place; " + file.name() + " is not a file");
-        }
-    }
-
+    /**
+     * Adds a block.
+     *
+     * @throws IllegalArgumentException if the event's input is not a file (a pipe cannot be read in place)
+     */
     public void add(MappedRamBlock b) {
+        if (b.file() == null) {
+            throw new IllegalArgumentException("mapped-ram pages are read in place; the input is not a file");
+        }
+        pageSize = (int) b.header().pageSize();
         blocks.put(b.block().idstr(), b);
     }
 
@@ -51,7 +49,7 @@ public final class MappedRamPages implements PageSource {
 
     @Override
     public int pageSize() {
-        return reader.pageSize();
+        return pageSize;
     }
 
     private MappedRamBlock of(RamBlock b) {
@@ -71,15 +69,15 @@ public final class MappedRamPages implements PageSource {
     public void read(RamBlock block, long index, byte[] dst, int off) throws IOException {
         MappedRamBlock m = of(block);
         if (!m.isSet(index)) {
-            java.util.Arrays.fill(dst, off, off + pageSize(), (byte) 0);
+            Arrays.fill(dst, off, off + pageSize, (byte) 0);
             return;
         }
-        file.readAt(m.header().pagesOffset() + index * pageSize(), ByteBuffer.wrap(dst, off, pageSize()));
+        readRun(block, index, 1, dst, off);
     }
 
     /** Reads {@code count} consecutive pages starting at {@code index} in one positional read. */
     public void readRun(RamBlock block, long index, int count, byte[] dst, int off) throws IOException {
         MappedRamBlock m = of(block);
-        file.readAt(m.header().pagesOffset() + index * pageSize(), ByteBuffer.wrap(dst, off, count * pageSize()));
+        m.file().readAt(m.header().pagesOffset() + index * pageSize, ByteBuffer.wrap(dst, off, count * pageSize));
     }
 }

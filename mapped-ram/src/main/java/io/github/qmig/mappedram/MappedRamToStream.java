@@ -1,17 +1,15 @@
 package io.github.qmig.mappedram;
 
-import io.github.qmig.codec.BodyContext;
-import io.github.qmig.codec.ByteSink;
 import io.github.qmig.codec.Configuration;
 import io.github.qmig.codec.EventConsumer;
 import io.github.qmig.codec.MigrationEvent;
-import io.github.qmig.codec.MigrationFormatException.Reason;
+import io.github.qmig.codec.MigrationFormatException.Code;
+import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.MigrationWriter;
 import io.github.qmig.codec.SectionHeader;
 import io.github.qmig.codec.SectionType;
 import io.github.qmig.codec.VmDescription;
-import io.github.qmig.ramblock.MappedRamBlock;
-import io.github.qmig.ramblock.MappedRamBlockEnd;
+import io.github.qmig.codec.io.ByteSink;
 import io.github.qmig.ramblock.PageReplayer;
 import io.github.qmig.ramblock.PageSource;
 import io.github.qmig.ramblock.RamBlock;
@@ -19,6 +17,8 @@ import io.github.qmig.ramblock.RamBlockEntry;
 import io.github.qmig.ramblock.RamFlags;
 import io.github.qmig.ramblock.RamPage;
 import io.github.qmig.ramblock.SparsePageStore;
+import io.github.qmig.ramblock.mapped.MappedRamBlock;
+import io.github.qmig.ramblock.mapped.MappedRamBlockEnd;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -45,7 +45,6 @@ public final class MappedRamToStream implements EventConsumer, AutoCloseable {
 
     private final MigrationWriter out;
     private final ByteSink sink;
-    private final BodyContext input;
     private final MappedRamPages inPlace;
     private final Path tempDir;
     private SparsePageStore store;
@@ -56,22 +55,25 @@ public final class MappedRamToStream implements EventConsumer, AutoCloseable {
     private boolean mapped;
     private List<String> capabilities;
     private boolean pagesWritten;
+    private int pageSize;
+    private long lastOffset;
     private final List<RamBlock> blocks = new ArrayList<>();
 
     /**
-     * @param inPlace the input's pages read in place, or null to collect them from the events
+     * @param inPlace whether the input's pages are read in place from its file (the reader run without
+     *                mapped pages); else they are collected from the events
      * @param tempDir where to collect pages from a pipe
      */
-    public MappedRamToStream(ByteSink sink, BodyContext input, MappedRamPages inPlace, Path tempDir) {
+    public MappedRamToStream(ByteSink sink, boolean inPlace, Path tempDir) {
         this.sink = sink;
         this.out = MigrationWriter.of(sink);
-        this.input = input;
-        this.inPlace = inPlace;
+        this.inPlace = inPlace ? new MappedRamPages() : null;
         this.tempDir = tempDir;
     }
 
     @Override
     public void accept(MigrationEvent e) throws IOException {
+        lastOffset = e.offset();
         if (e instanceof RamPage p && p.kind() == RamPage.Kind.MAPPED) {
             if (inPlace == null) {
                 replayer.apply(p);
@@ -90,6 +92,7 @@ public final class MappedRamToStream implements EventConsumer, AutoCloseable {
             out.write(mapped ? c.withCapabilities(caps) : c);
         } else if (e instanceof RamBlockEntry b) {
             out.write(b);
+            pageSize = b.pageSize();
             if (mapped) {
                 blocks.add(b.block());
                 if (inPlace == null) {
@@ -111,10 +114,9 @@ public final class MappedRamToStream implements EventConsumer, AutoCloseable {
     }
 
     private void collect(RamBlock b) throws IOException {
-        int pageSize = input.pageSize();
         if (store == null) {
             store = new SparsePageStore(pageSize);
-            replayer = new PageReplayer(store, input.source());
+            replayer = new PageReplayer(store);
             tempFile = Files.createTempFile(tempDir, ".qmig-pages", ".tmp");
             temp = FileChannel.open(tempFile, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     StandardOpenOption.DELETE_ON_CLOSE);
@@ -128,7 +130,6 @@ public final class MappedRamToStream implements EventConsumer, AutoCloseable {
         if (store != null) {
             store.flush();
         }
-        int pageSize = input.pageSize();
         byte[] run = new byte[RUN * pageSize];
         RamPage page = new RamPage();
         for (RamBlock b : blocks) {
@@ -165,10 +166,11 @@ public final class MappedRamToStream implements EventConsumer, AutoCloseable {
         }
     }
 
-    /** Checks that the pages found a section to travel in, and flushes. */
-    public void finish() throws IOException {
+    /** After the last event: checks that the pages found a section to travel in, and flushes. */
+    @Override
+    public void end() throws IOException {
         if (mapped && !pagesWritten) {
-            throw input.source().fail(Reason.CORRUPT, input.source().position(),
+            throw MigrationFormatException.of(Code.CORRUPT, lastOffset,
                     "mapped-ram stream without a RAM PART or END section to carry its pages");
         }
         out.flush();

@@ -1,26 +1,24 @@
 package io.github.qmig.mappedram;
 
-import io.github.qmig.codec.BodyContext;
-import io.github.qmig.codec.ByteSink;
-import io.github.qmig.codec.ByteSource;
 import io.github.qmig.codec.Configuration;
 import io.github.qmig.codec.EventConsumer;
 import io.github.qmig.codec.MigrationEvent;
+import io.github.qmig.codec.MigrationFormatException.Code;
 import io.github.qmig.codec.MigrationFormatException;
-import io.github.qmig.codec.MigrationFormatException.Reason;
 import io.github.qmig.codec.MigrationWriter;
 import io.github.qmig.codec.SectionHeader;
 import io.github.qmig.codec.SectionType;
 import io.github.qmig.codec.VmDescription;
-import io.github.qmig.ramblock.MappedRamBlock;
-import io.github.qmig.ramblock.MappedRamBlockEnd;
-import io.github.qmig.ramblock.MappedRamHeader;
+import io.github.qmig.codec.io.ByteSink;
 import io.github.qmig.ramblock.PageReplayer;
 import io.github.qmig.ramblock.RamBlock;
 import io.github.qmig.ramblock.RamBlockEntry;
 import io.github.qmig.ramblock.RamMarker;
 import io.github.qmig.ramblock.RamPage;
 import io.github.qmig.ramblock.SparsePageStore;
+import io.github.qmig.ramblock.mapped.MappedRamBlock;
+import io.github.qmig.ramblock.mapped.MappedRamBlockEnd;
+import io.github.qmig.ramblock.mapped.MappedRamHeader;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,7 +40,7 @@ import java.util.Map;
  *
  * The layout of every block is fixed when the block list is read, so page records arriving later,
  * in any section and order, are replayed straight into their slots ({@link PageReplayer}: XBZRLE
- * and zlib pages decoded, zero pages left as holes). Bitmaps are written by {@link #finish()}, in
+ * and zlib pages decoded, zero pages left as holes). Bitmaps are written at the end ({@link #end()}), in
  * the 64-bit little-endian word format of x86_64/aarch64 hosts. Offsets are absolute: a stream
  * that starts at {@code offset} in the file (QEMU's {@code file:PATH,offset=N}) has its pages at
  * 1 MiB boundaries of the file.
@@ -54,32 +52,29 @@ public final class MappedRamWriter implements EventConsumer {
     private final MigrationWriter out;
     private final ByteSink sink;
     private final FileChannel channel;
-    private final BodyContext input;
-    private final ByteSource errors;
     private SparsePageStore store;
     private PageReplayer replayer;
     private final Map<RamBlock, Long> bitmapOffsets = new LinkedHashMap<>();
     private List<String> capabilities;
     private boolean inRam;
+    private long lastOffset;
 
     /**
      * @param channel the output file
      * @param offset  where the stream starts in it
-     * @param input   the reader whose events this writer is fed (page size, error context)
      */
-    public MappedRamWriter(FileChannel channel, long offset, BodyContext input) {
+    public MappedRamWriter(FileChannel channel, long offset) {
         this.channel = channel;
         this.sink = ByteSink.of(channel, offset, false);
         this.out = MigrationWriter.of(sink);
-        this.input = input;
-        this.errors = input.source();
     }
 
     @Override
     public void accept(MigrationEvent e) throws IOException {
+        lastOffset = e.offset();
         if (e instanceof RamPage p) {
             if (replayer == null) {
-                throw errors.fail(Reason.CORRUPT, p.offset(), "page record before the RAM block list");
+                throw MigrationFormatException.of(Code.CORRUPT, p.offset(), "page record before the RAM block list");
             }
             replayer.apply(p);
         } else if (e instanceof RamBlockEntry b) {
@@ -94,7 +89,7 @@ public final class MappedRamWriter implements EventConsumer {
         } else if (e instanceof SectionHeader h) {
             inRam = h.idstr().equals("ram");
             if (inRam && h.type() == SectionType.START && capabilities == null) {
-                throw errors.fail(Reason.CORRUPT, h.offset(),
+                throw MigrationFormatException.of(Code.CORRUPT, h.offset(),
                         "the stream has no CONFIGURATION record, which a mapped-ram file must declare its capability in");
             }
             out.write(e);
@@ -112,28 +107,28 @@ public final class MappedRamWriter implements EventConsumer {
     private void layOut(RamBlockEntry e) throws IOException {
         RamBlock b = e.block();
         if (store == null) {
-            store = new SparsePageStore(input.pageSize());
-            replayer = new PageReplayer(store, errors);
+            store = new SparsePageStore(e.pageSize());
+            replayer = new PageReplayer(store);
         }
         out.write(e);
-        MappedRamHeader h = MappedRamHeader.layout(sink.position(), b.usedLength(), input.pageSize());
+        MappedRamHeader h = MappedRamHeader.layout(sink.position(), b.usedLength(), e.pageSize());
         sink.write(h.encode(), 0, MappedRamHeader.SIZE);
         bitmapOffsets.put(b, h.bitmapOffset());
         store.declare(b, channel, h.pagesOffset());
         sink.skipTo(h.pagesOffset() + b.usedLength());
     }
 
-    /** Writes the pages still combined in memory and every block's bitmap, then flushes. */
-    public void finish() throws IOException {
+    /** After the last event: writes the pages still combined in memory and every block's bitmap, then flushes. */
+    @Override
+    public void end() throws IOException {
         if (bitmapOffsets.isEmpty()) {
-            throw new MigrationFormatException(Reason.CORRUPT, errors.name(), errors.position(), -1, null,
+            throw MigrationFormatException.of(Code.CORRUPT, lastOffset,
                     "the stream has no RAM block list; nothing to lay out as mapped-ram");
         }
         sink.flush();
         store.finish();
         for (Map.Entry<RamBlock, Long> b : bitmapOffsets.entrySet()) {
-            ByteBuffer bits = ByteBuffer.wrap(store.bitmap(b.getKey()));
-            sink.writeAt(b.getValue(), bits);
+            sink.writeAt(b.getValue(), ByteBuffer.wrap(store.bitmap(b.getKey()).bytes()));
         }
         sink.flush();
     }

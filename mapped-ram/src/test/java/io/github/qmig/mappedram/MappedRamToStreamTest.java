@@ -1,14 +1,14 @@
 package io.github.qmig.mappedram;
 
-import io.github.qmig.codec.ByteSink;
-import io.github.qmig.codec.ByteSource;
 import io.github.qmig.codec.Configuration;
 import io.github.qmig.codec.MigrationEvent;
 import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.codec.ReadOptions;
-import io.github.qmig.ramblock.MappedRamBlock;
+import io.github.qmig.codec.io.ByteSink;
+import io.github.qmig.codec.io.ByteSource;
 import io.github.qmig.ramblock.RamPage;
 import io.github.qmig.ramblock.RamSectionCodec;
+import io.github.qmig.ramblock.mapped.MappedRamBlock;
 import io.github.qmig.testkit.Fixture;
 import io.github.qmig.testkit.Fixtures;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +111,7 @@ class MappedRamToStreamTest {
     private static void toStreamInPlace(Path mapped, long offset, Path out) throws IOException {
         try (MigrationReader r = MigrationReader.open(mapped, offset,
                 RamSectionCodec.withoutMappedPages(ReadOptions.defaults()))) {
-            convert(r, new MappedRamPages(r), out);
+            convert(r, true, out);
         }
     }
 
@@ -120,18 +120,15 @@ class MappedRamToStreamTest {
             pipe.skipNBytes(offset);
             try (MigrationReader r = MigrationReader.of(ByteSource.of(pipe, "pipe", offset),
                     RamSectionCodec.defaultOptions())) {
-                convert(r, null, out);
+                convert(r, false, out);
             }
         }
     }
 
-    private static void convert(MigrationReader r, MappedRamPages inPlace, Path out) throws IOException {
+    private static void convert(MigrationReader r, boolean inPlace, Path out) throws IOException {
         try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             MappedRamToStream w = new MappedRamToStream(ByteSink.of(ch, 0, false), r, inPlace, out.getParent())) {
-            for (MigrationEvent e = r.next(); e != null; e = r.next()) {
-                w.accept(e);
-            }
-            w.finish();
+             MappedRamToStream w = new MappedRamToStream(ByteSink.of(ch, 0, false), inPlace, out.getParent())) {
+            r.feed(w);
         }
     }
 }

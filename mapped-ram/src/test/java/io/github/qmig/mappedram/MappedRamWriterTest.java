@@ -1,9 +1,8 @@
 package io.github.qmig.mappedram;
 
-import io.github.qmig.codec.MigrationEvent;
 import io.github.qmig.codec.MigrationReader;
-import io.github.qmig.ramblock.MappedRamBlock;
 import io.github.qmig.ramblock.RamSectionCodec;
+import io.github.qmig.ramblock.mapped.MappedRamBlock;
 import io.github.qmig.testkit.ByteDiff;
 import io.github.qmig.testkit.Fixture;
 import io.github.qmig.testkit.Fixtures;
@@ -74,11 +73,7 @@ class MappedRamWriterTest {
         try (MigrationReader r = MigrationReader.open(plain, RamSectionCodec.defaultOptions());
              FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                      StandardOpenOption.WRITE)) {
-            MappedRamWriter w = new MappedRamWriter(ch, offset, r);
-            for (MigrationEvent e = r.next(); e != null; e = r.next()) {
-                w.accept(e);
-            }
-            w.finish();
+            r.feed(new MappedRamWriter(ch, offset));
         }
     }
 }

@@ -3,8 +3,8 @@ package io.github.qmig.mappedram;
 import io.github.qmig.codec.MigrationEvent;
 import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.codec.ReadOptions;
-import io.github.qmig.ramblock.MappedRamBlock;
 import io.github.qmig.ramblock.RamSectionCodec;
+import io.github.qmig.ramblock.mapped.MappedRamBlock;
 
 import java.io.IOException;
 import java.nio.file.Path;

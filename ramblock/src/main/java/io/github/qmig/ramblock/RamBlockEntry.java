@@ -1,13 +1,18 @@
 package io.github.qmig.ramblock;
 
 import io.github.qmig.codec.BodyEvent;
-import io.github.qmig.codec.ByteSink;
+import io.github.qmig.codec.io.ByteSink;
 
 import java.io.IOException;
 import java.util.Objects;
 
-/** One block list entry on the wire; see {@link RamBlock} for the layout. */
-public record RamBlockEntry(long offset, RamBlock block) implements BodyEvent {
+/**
+ * One block list entry on the wire; see {@link RamBlock} for the layout.
+ *
+ * @param pageSize the stream's target page size, the unit of the block's page records (not on the
+ *                 wire: it travels here so that consumers laying out the block need not ask the reader)
+ */
+public record RamBlockEntry(long offset, RamBlock block, int pageSize) implements BodyEvent {
 
     public RamBlockEntry {
         Objects.requireNonNull(block, "block");

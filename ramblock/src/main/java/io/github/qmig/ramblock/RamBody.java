@@ -1,13 +1,19 @@
 package io.github.qmig.ramblock;
 
 import io.github.qmig.codec.BodyContext;
-import io.github.qmig.codec.ByteSource;
 import io.github.qmig.codec.Command;
 import io.github.qmig.codec.Configuration;
 import io.github.qmig.codec.MigrationEvent;
-import io.github.qmig.codec.MigrationFormatException.Reason;
+import io.github.qmig.codec.MigrationFormatException.Code;
 import io.github.qmig.codec.SectionBody;
 import io.github.qmig.codec.SectionHeader;
+import io.github.qmig.codec.io.ByteSource;
+import io.github.qmig.codec.io.ByteView;
+import io.github.qmig.codec.io.PositionalInput;
+import io.github.qmig.ramblock.mapped.MappedRamBitmap;
+import io.github.qmig.ramblock.mapped.MappedRamBlock;
+import io.github.qmig.ramblock.mapped.MappedRamBlockEnd;
+import io.github.qmig.ramblock.mapped.MappedRamHeader;
 
 import java.io.IOException;
 
@@ -26,6 +32,9 @@ final class RamBody implements SectionBody {
     private final RamSectionCodec codec;
     private final BodyContext ctx;
     private final ByteSource in;
+    /** The input file for deferred payloads, or null for a pipe. */
+    private final PositionalInput file;
+    private final ByteView view = new ByteView();
     private final int pageSize;
     private final long pageMask;
     private final boolean mappedRam;
@@ -44,6 +53,7 @@ final class RamBody implements SectionBody {
         this.codec = codec;
         this.ctx = ctx;
         this.in = ctx.source();
+        this.file = in.positional();
         this.pageSize = ctx.pageSize();
         this.pageMask = pageSize - 1L;
         Configuration c = ctx.configuration();
@@ -89,13 +99,13 @@ final class RamBody implements SectionBody {
             case RamFlags.HOOK:
                 return new RamMarker(at, flags, header);
             default:
-                throw in.fail(Reason.CORRUPT, at, "unknown combination of RAM flags 0x%x", flags);
+                throw in.fail(Code.RAM_FLAGS_INVALID, at, "unknown combination of RAM flags 0x%x", flags);
         }
     }
 
     private RamMemSize startBlockList(long at, long total) throws IOException {
         if (total <= 0) {
-            throw in.fail(Reason.CORRUPT, at, "RAM block list with total size %d", total);
+            throw in.fail(Code.CORRUPT, at, "RAM block list with total size %d", total);
         }
         listRemaining = total;
         codec.blocks.clear();
@@ -107,32 +117,32 @@ final class RamBody implements SectionBody {
         long at = in.position();
         String idstr = in.readCountedString();
         if (idstr.isEmpty()) {
-            throw in.fail(Reason.CORRUPT, at, "RAM block with an empty name");
+            throw in.fail(Code.RAM_BLOCK_NAME_INVALID, at, "RAM block with an empty name");
         }
         long used = in.readLong();
         if (used < 0 || used > listRemaining) {
-            throw in.fail(Reason.CORRUPT, at + 1 + idstr.length(),
+            throw in.fail(Code.RAM_SIZE_MISMATCH, at + 1 + idstr.length(),
                     "block '%s' used_length 0x%x exceeds the 0x%x bytes left of the MEM_SIZE total",
                     idstr, used, listRemaining);
         }
         if (used % pageSize != 0) {
-            throw in.fail(Reason.CORRUPT, at + 1 + idstr.length(),
+            throw in.fail(Code.RAM_SIZE_MISMATCH, at + 1 + idstr.length(),
                     "block '%s' used_length 0x%x is not a multiple of the page size %d", idstr, used, pageSize);
         }
         if (codec.blocks.size() >= ctx.limits().maxRamBlocks()) {
-            throw in.fail(Reason.LIMIT_EXCEEDED, at, "more than %d RAM blocks", ctx.limits().maxRamBlocks());
+            throw in.fail(Code.LIMIT_EXCEEDED, at, "more than %d RAM blocks", ctx.limits().maxRamBlocks());
         }
         long blockPageSize = readPostcopyPageSize();
         long mrAddr = ignoreShared ? in.readLong() : -1;
         RamBlock block = new RamBlock(idstr, used, blockPageSize, mrAddr);
         if (codec.blocks.putIfAbsent(idstr, block) != null) {
-            throw in.fail(Reason.CORRUPT, at, "RAM block '%s' listed twice", idstr);
+            throw in.fail(Code.RAM_BLOCK_NAME_INVALID, at, "RAM block '%s' listed twice", idstr);
         }
         listRemaining -= used;
         if (mappedRam) {
             pendingMapped = block;
         }
-        return new RamBlockEntry(at, block);
+        return new RamBlockEntry(at, block, pageSize);
     }
 
     /**
@@ -158,38 +168,39 @@ final class RamBody implements SectionBody {
         RamBlock block = pendingMapped;
         pendingMapped = null;
         long at = in.position();
-        int off = in.take(MappedRamHeader.SIZE);
-        MappedRamHeader h = MappedRamHeader.decode(in.array(), off);
+        in.take(MappedRamHeader.SIZE, view);
+        MappedRamHeader h = MappedRamHeader.decode(view.array(), view.offset());
         if (h.version() != MappedRamHeader.VERSION) {
-            throw in.fail(Reason.UNSUPPORTED_VERSION, at, "mapped-ram header version %d (expected 1)", h.version());
+            throw in.fail(Code.MAPPED_RAM_VERSION, at, "mapped-ram header version %d (expected 1)", h.version());
         }
         if (h.pageSize() != pageSize) {
-            throw in.fail(Reason.CORRUPT, at + 4, "mapped-ram page size %d, stream page size %d", h.pageSize(), pageSize);
+            throw in.fail(Code.MAPPED_RAM_PAGE_SIZE, at + 4, "mapped-ram page size %d, stream page size %d",
+                    h.pageSize(), pageSize);
         }
         long bitmapBytes = MappedRamHeader.bitmapBytes(block.usedLength(), pageSize);
         if (h.bitmapOffset() < in.position()) {
-            throw in.fail(Reason.CORRUPT, at + 12, "bitmap offset 0x%x points before its header's end 0x%x",
+            throw in.fail(Code.MAPPED_RAM_OFFSET_INVALID, at + 12, "bitmap offset 0x%x points before its header's end 0x%x",
                     h.bitmapOffset(), in.position());
         }
         if (h.bitmapOffset() > Long.MAX_VALUE - bitmapBytes || h.pagesOffset() > Long.MAX_VALUE - block.usedLength()) {
-            throw in.fail(Reason.CORRUPT, at + 12, "mapped-ram offsets 0x%x/0x%x of block '%s' are beyond any file",
+            throw in.fail(Code.MAPPED_RAM_OFFSET_INVALID, at + 12, "mapped-ram offsets 0x%x/0x%x of block '%s' are beyond any file",
                     h.bitmapOffset(), h.pagesOffset(), block.idstr());
         }
         if (h.pagesOffset() < h.bitmapOffset() + bitmapBytes || h.pagesOffset() % pageSize != 0) {
-            throw in.fail(Reason.CORRUPT, at + 20, "pages offset 0x%x overlaps the bitmap or is not page aligned",
+            throw in.fail(Code.MAPPED_RAM_OFFSET_INVALID, at + 20, "pages offset 0x%x overlaps the bitmap or is not page aligned",
                     h.pagesOffset());
         }
         if (bitmapBytes > ctx.limits().maxBitmapBytes()) {
-            throw in.fail(Reason.LIMIT_EXCEEDED, at, "mapped-ram bitmap of %d bytes (limit %d)", bitmapBytes,
+            throw in.fail(Code.LIMIT_EXCEEDED, at, "mapped-ram bitmap of %d bytes (limit %d)", bitmapBytes,
                     ctx.limits().maxBitmapBytes());
         }
         long size = in.size();
         if (size >= 0 && h.bitmapOffset() + bitmapBytes > size) {
-            throw in.fail(Reason.TRUNCATED, size, "bitmap of block '%s' ends past the end of the file", block.idstr());
+            throw in.fail(Code.TRUNCATED, size, "bitmap of block '%s' ends past the end of the file", block.idstr());
         }
         in.skip(h.bitmapOffset() - in.position());
-        byte[] bitmap = in.readBytes((int) bitmapBytes);
-        region = new MappedRamBlock(at, block, h, bitmap);
+        MappedRamBitmap bitmap = new MappedRamBitmap(in.readBytes((int) bitmapBytes));
+        region = new MappedRamBlock(at, block, h, bitmap, file);
         nextSlot = codec.mappedPages ? 0 : Long.MAX_VALUE;
         return region;
     }
@@ -213,75 +224,76 @@ final class RamBody implements SectionBody {
         in.seek(slot);
         long deferred = in.deferredTake(pageSize); // a file: copied only if a consumer asks
         if (deferred >= 0) {
-            return page.setDeferred(slot, RamPage.Kind.MAPPED, 0, r.block(), i * pageSize, in, deferred, pageSize)
+            return page.setDeferred(slot, RamPage.Kind.MAPPED, 0, r.block(), i * pageSize, file, deferred, pageSize)
                     .mappedAt(pagesOffset);
         }
-        int off = in.take(pageSize);
-        return page.set(slot, RamPage.Kind.MAPPED, 0, r.block(), i * pageSize, in.array(), off, pageSize)
+        in.take(pageSize, view);
+        return page.set(slot, RamPage.Kind.MAPPED, 0, r.block(), i * pageSize, view.array(), view.offset(), pageSize)
                 .mappedAt(pagesOffset);
     }
 
     private RamPage readPage(long at, long header, int flags, long addr) throws IOException {
         int kindFlag = flags & ~RamFlags.CONTINUE;
         if (mappedRam) {
-            throw in.fail(Reason.CORRUPT, at, "page record (flags 0x%x) in a mapped-ram stream", flags);
+            throw in.fail(Code.RAM_FLAGS_INVALID, at, "page record (flags 0x%x) in a mapped-ram stream", flags);
         }
         RamBlock block;
         if ((flags & RamFlags.CONTINUE) != 0) {
             block = codec.lastBlock;
             if (block == null) {
-                throw in.fail(Reason.CORRUPT, at, "CONTINUE page record with no previous block");
+                throw in.fail(Code.RAM_BLOCK_UNKNOWN, at, "CONTINUE page record with no previous block");
             }
         } else {
             long nameAt = in.position();
             String idstr = in.readCountedString();
             block = codec.blocks.get(idstr);
             if (block == null) {
-                throw in.fail(Reason.CORRUPT, nameAt, "page record for unknown RAM block '%s'", idstr);
+                throw in.fail(Code.RAM_BLOCK_UNKNOWN, nameAt, "page record for unknown RAM block '%s'", idstr);
             }
             codec.lastBlock = block;
         }
         if (addr < 0 || addr > block.usedLength() - pageSize) { // addr is unsigned on the wire
-            throw in.fail(Reason.CORRUPT, at, "page offset 0x%x outside block '%s' (used_length 0x%x)", addr,
+            throw in.fail(Code.RAM_PAGE_OUTSIDE_BLOCK, at, "page offset 0x%x outside block '%s' (used_length 0x%x)", addr,
                     block.idstr(), block.usedLength());
         }
         switch (kindFlag) {
             case RamFlags.ZERO: {
-                int off = in.take(1);
-                return page.set(at, RamPage.Kind.ZERO, flags, block, addr, in.array(), off, 1);
+                in.take(1, view);
+                return page.set(at, RamPage.Kind.ZERO, flags, block, addr, view.array(), view.offset(), 1);
             }
             case RamFlags.PAGE: {
                 long deferred = in.deferredTake(pageSize); // a file: copied only if a consumer asks
                 if (deferred >= 0) {
-                    return page.setDeferred(at, RamPage.Kind.PAGE, flags, block, addr, in, deferred, pageSize);
+                    return page.setDeferred(at, RamPage.Kind.PAGE, flags, block, addr, file, deferred, pageSize);
                 }
-                int off = in.take(pageSize);
-                return page.set(at, RamPage.Kind.PAGE, flags, block, addr, in.array(), off, pageSize);
+                in.take(pageSize, view);
+                return page.set(at, RamPage.Kind.PAGE, flags, block, addr, view.array(), view.offset(), pageSize);
             }
             case RamFlags.XBZRLE: {
                 long encAt = in.position();
                 int enc = in.readU8();
                 if (enc != RamFlags.XBZRLE_ENCODING) {
-                    throw in.fail(Reason.CORRUPT, encAt, "XBZRLE encoding byte 0x%02x (expected 0x01)", enc);
+                    throw in.fail(Code.RAM_XBZRLE_INVALID, encAt, "XBZRLE encoding byte 0x%02x (expected 0x01)", enc);
                 }
                 int len = in.readU16();
                 if (len > pageSize) {
-                    throw in.fail(Reason.CORRUPT, encAt + 1, "XBZRLE delta of %d bytes exceeds the page size %d", len, pageSize);
+                    throw in.fail(Code.RAM_XBZRLE_INVALID, encAt + 1, "XBZRLE delta of %d bytes exceeds the page size %d",
+                            len, pageSize);
                 }
-                int off = in.take(len);
-                return page.set(at, RamPage.Kind.XBZRLE, flags, block, addr, in.array(), off, len);
+                in.take(len, view);
+                return page.set(at, RamPage.Kind.XBZRLE, flags, block, addr, view.array(), view.offset(), len);
             }
             case RamFlags.COMPRESS_PAGE: {
                 long lenAt = in.position();
                 long len = Integer.toUnsignedLong(in.readInt());
                 if (len > ctx.limits().maxCompressedPage() || len > pageSize + pageSize / 2 + 64) {
-                    throw in.fail(Reason.CORRUPT, lenAt, "compressed page of %d bytes (page size %d)", len, pageSize);
+                    throw in.fail(Code.RAM_ZLIB_INVALID, lenAt, "compressed page of %d bytes (page size %d)", len, pageSize);
                 }
-                int off = in.take((int) len);
-                return page.set(at, RamPage.Kind.COMPRESSED, flags, block, addr, in.array(), off, (int) len);
+                in.take((int) len, view);
+                return page.set(at, RamPage.Kind.COMPRESSED, flags, block, addr, view.array(), view.offset(), (int) len);
             }
             default:
-                throw in.fail(Reason.CORRUPT, at, "unknown combination of RAM flags 0x%x", flags);
+                throw in.fail(Code.RAM_FLAGS_INVALID, at, "unknown combination of RAM flags 0x%x", flags);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.github.qmig.ramblock;
 
 import io.github.qmig.codec.BodyEvent;
-import io.github.qmig.codec.ByteSink;
+import io.github.qmig.codec.io.ByteSink;
 
 import java.io.IOException;
 

@@ -1,8 +1,8 @@
 package io.github.qmig.ramblock;
 
 import io.github.qmig.codec.BodyEvent;
-import io.github.qmig.codec.ByteSink;
-import io.github.qmig.codec.ByteSource;
+import io.github.qmig.codec.io.ByteSink;
+import io.github.qmig.codec.io.PositionalInput;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +45,7 @@ public final class RamPage implements BodyEvent {
     private int length;
     private long mappedPagesOffset;
     /** For a deferred payload: the file it lies in and where; null once loaded. */
-    private ByteSource deferredFrom;
+    private PositionalInput deferredFrom;
     private long deferredAt;
     private byte[] scratch;
 
@@ -76,11 +76,11 @@ public final class RamPage implements BodyEvent {
 
     /**
      * Points this view at a record whose payload of {@code len} bytes lies at absolute offset
-     * {@code at} of {@code source} (a file, see {@link ByteSource#deferredTake}); it is copied when
-     * first asked for.
+     * {@code at} of {@code source} (a file, see {@link io.github.qmig.codec.io.ByteSource#deferredTake});
+     * it is copied when first asked for.
      */
     public RamPage setDeferred(long offset, Kind kind, int flags, RamBlock block, long pageOffset,
-                               ByteSource source, long at, int len) {
+                               PositionalInput source, long at, int len) {
         set(offset, kind, flags, block, pageOffset, null, 0, len);
         this.deferredFrom = source;
         this.deferredAt = at;
@@ -89,7 +89,7 @@ public final class RamPage implements BodyEvent {
 
     /** Copies a deferred payload into this view's own buffer (once per record). */
     private void load() {
-        ByteSource from = deferredFrom;
+        PositionalInput from = deferredFrom;
         if (from == null) {
             return;
         }

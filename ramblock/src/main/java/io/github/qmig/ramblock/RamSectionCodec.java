@@ -1,7 +1,7 @@
 package io.github.qmig.ramblock;
 
 import io.github.qmig.codec.BodyContext;
-import io.github.qmig.codec.MigrationFormatException.Reason;
+import io.github.qmig.codec.MigrationFormatException.Code;
 import io.github.qmig.codec.ReadOptions;
 import io.github.qmig.codec.SectionBody;
 import io.github.qmig.codec.SectionBodyCodec;
@@ -34,7 +34,8 @@ public final class RamSectionCodec implements SectionBodyCodec {
 
     /**
      * @param mappedPages whether to read the pages of mapped-ram regions; without them the reader
-     *                    seeks from each {@link MappedRamBlock} straight to its {@link MappedRamBlockEnd}
+     *                    seeks from each {@link io.github.qmig.ramblock.mapped.MappedRamBlock} straight to its
+     *                    {@link io.github.qmig.ramblock.mapped.MappedRamBlockEnd}
      *                    (for callers that read the pages in place, e.g. {@code MappedRamPages})
      */
     public RamSectionCodec(boolean mappedPages) {
@@ -62,7 +63,7 @@ public final class RamSectionCodec implements SectionBodyCodec {
             return null;
         }
         if (header.version() != VERSION) {
-            throw context.source().fail(Reason.UNSUPPORTED_VERSION, header.offset(),
+            throw context.source().fail(Code.UNSUPPORTED_VERSION, header.offset(),
                     "RAM section version %d (QEMU reads only version 4)", header.version());
         }
         return new RamBody(this, header, context);

@@ -1,6 +1,7 @@
 package io.github.qmig.ramblock;
 
-import io.github.qmig.codec.WriteBehind;
+import io.github.qmig.codec.io.WriteBehind;
+import io.github.qmig.ramblock.mapped.MappedRamBitmap;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -207,14 +208,9 @@ public final class SparsePageStore implements PageSource {
         readFully(s.channel, ByteBuffer.wrap(dst, off, pageSize), s.base + offset);
     }
 
-    /** The block's present-page bitmap as QEMU writes it: 64-bit little-endian words. */
-    public byte[] bitmap(RamBlock block) {
-        long[] words = slot(block).present;
-        ByteBuffer b = ByteBuffer.allocate(words.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (long w : words) {
-            b.putLong(w);
-        }
-        return b.array();
+    /** The block's present-page bitmap as QEMU writes it. */
+    public MappedRamBitmap bitmap(RamBlock block) {
+        return MappedRamBitmap.ofWords(slot(block).present);
     }
 
     /** Pages present in the block. */

@@ -1,6 +1,6 @@
 package io.github.qmig.ramblock;
 
-import io.github.qmig.codec.WriteBehind;
+import io.github.qmig.codec.io.WriteBehind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +45,7 @@ class SparsePageStoreTest {
             assertThat(got).isEqualTo(page(3));
             s.finish();
             assertThat(s.presentPages(b)).isEqualTo(2);
-            byte[] bitmap = s.bitmap(b);
+            byte[] bitmap = s.bitmap(b).bytes();
             assertThat(bitmap).hasSize(8);
             assertThat(bitmap[0]).isEqualTo((byte) 0b11);
         }

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.qmig.cli.ExitCode;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
-import io.github.qmig.tools.MigrationInput;
-import io.github.qmig.tools.dump.AnalyzeMigrationRenderer;
-import io.github.qmig.tools.dump.DumpCollector;
-import io.github.qmig.tools.dump.DumpOptions;
-import io.github.qmig.tools.dump.MigrationDump;
-import io.github.qmig.tools.dump.QmigDumpRenderer;
+import io.github.qmig.codec.ReadLimits;
+import io.github.qmig.input.MigrationInput;
+import io.github.qmig.inspect.dump.AnalyzeMigrationRenderer;
+import io.github.qmig.inspect.dump.DumpCollector;
+import io.github.qmig.inspect.dump.MigrationDump;
+import io.github.qmig.inspect.dump.QmigDumpRenderer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -64,7 +64,7 @@ public final class DumpCommand implements Callable<Integer> {
         MigrationDump dump;
         try (MigrationInput in = MigrationInput.open(file, offset);
              ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
-            dump = DumpCollector.read(in, DumpOptions.defaults());
+            dump = DumpCollector.read(in, ReadLimits.defaults());
         }
         if (desc) {
             String text = AnalyzeMigrationRenderer.desc(dump);

@@ -1,15 +1,15 @@
 package io.github.qmig.cli.command;
 
 import io.github.qmig.cli.ExitCode;
-import io.github.qmig.tools.Extractor;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
 import io.github.qmig.cli.SyncOption;
-import io.github.qmig.tools.MigrationInput;
-import io.github.qmig.tools.OutputOptions;
+import io.github.qmig.input.MigrationInput;
+import io.github.qmig.output.OutputOptions;
+import io.github.qmig.transform.extract.Extractor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;

@@ -1,7 +1,7 @@
 package io.github.qmig.codec.internal;
 
-import io.github.qmig.codec.ByteSource;
-import io.github.qmig.codec.MigrationFormatException.Reason;
+import io.github.qmig.codec.MigrationFormatException.Code;
+import io.github.qmig.codec.io.ByteSource;
 
 import java.io.IOException;
 
@@ -42,23 +42,30 @@ public final class BoundaryScanner implements PayloadFramer {
         if (packageEnd >= 0 && packageEnd - in.position() < limit) {
             limit = (int) Math.max(0, packageEnd - in.position());
         }
-        byte[] a = in.array();
-        int base = in.readIndex();
+        int candidates = Math.min(limit + 1, avail); // where a footer can start: 5 bytes must follow
+        int tilde = -2; // the next 0x7E at or after i, -1 if none, -2 if not looked for yet
         for (int i = 0; i <= limit && i < avail + 1; i++) {
-            if (footers != Boolean.FALSE && i < avail && a[base + i] == 0x7E && i + 5 <= avail
-                    && in.peekInt(i + 1) == sectionId && NextRecord.plausible(in, i + 5, state)) {
-                return boundary(i);
+            if (footers != Boolean.FALSE) {
+                if (tilde != -1 && tilde < i) {
+                    tilde = in.indexOf((byte) 0x7E, i, candidates);
+                }
+                if (footers == Boolean.TRUE) {
+                    if (tilde < 0) {
+                        break; // nothing further can be a footer
+                    }
+                    i = tilde;
+                }
+                if (tilde == i && i + 5 <= avail && in.peekInt(i + 1) == sectionId
+                        && NextRecord.plausible(in, i + 5, state)) {
+                    return boundary(i);
+                }
             }
             if (footers != Boolean.TRUE && NextRecord.plausible(in, i, state)) {
                 return boundary(i);
             }
-            if (in.readIndex() != base) { // plausible() refilled the buffer: rescan from the same offset
-                base = in.readIndex();
-                a = in.array();
-            }
         }
         if (!full && limit >= avail) {
-            throw in.fail(Reason.TRUNCATED, in.position() + avail,
+            throw in.fail(Code.TRUNCATED, in.position() + avail,
                     "input ends inside the section's payload (no footer or next record found)");
         }
         return Math.max(limit, 1);

@@ -1,8 +1,8 @@
 package io.github.qmig.codec.internal;
 
-import io.github.qmig.codec.ByteSource;
 import io.github.qmig.codec.CommandType;
 import io.github.qmig.codec.SectionRef;
+import io.github.qmig.codec.io.ByteSource;
 
 import java.io.IOException;
 
@@ -84,19 +84,14 @@ final class NextRecord {
         if (n == 0 || !in.ensure(at + 6 + n + 8)) {
             return false;
         }
-        byte[] a = in.array();
-        int p = in.readIndex() + at + 6;
-        for (int i = 0; i < n; i++) {
-            int c = a[p + i];
-            if (c < 0x20 || c > 0x7e) {
-                return false;
-            }
+        if (!in.peekPrintable(at + 6, n)) {
+            return false;
         }
         int version = in.peekInt(at + 6 + n + 4);
         if (version < 0 || version > 0xffff) {
             return false;
         }
         SectionRef known = state.section(id);
-        return known == null || known.idstr().equals(new String(a, p, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+        return known == null || known.idstr().equals(in.peekString(at + 6, n));
     }
 }

@@ -1,8 +1,8 @@
 package io.github.qmig.codec.internal;
 
-import io.github.qmig.codec.ByteSource;
-import io.github.qmig.codec.MigrationFormatException.Reason;
+import io.github.qmig.codec.MigrationFormatException.Code;
 import io.github.qmig.codec.SectionType;
+import io.github.qmig.codec.io.ByteSource;
 
 import java.io.IOException;
 
@@ -83,7 +83,7 @@ public final class OldStyleFramers {
             int at = 0;
             int flags = in.peek(at++);
             if (flags < 0) {
-                throw in.fail(Reason.TRUNCATED, in.position(), "dirty-bitmap chunk cut short");
+                throw in.fail(Code.TRUNCATED, in.position(), "dirty-bitmap chunk cut short");
             }
             if ((flags & EXTRA) != 0) {
                 flags = flags << 8 | need(in, at++);
@@ -106,7 +106,7 @@ public final class OldStyleFramers {
                     in.require(at + 8);
                     long size = in.peekLong(at);
                     if (size < 0) {
-                        throw in.fail(Reason.CORRUPT, in.position() + at, "dirty-bitmap buffer size %d", size);
+                        throw in.fail(Code.CORRUPT, in.position() + at, "dirty-bitmap buffer size %d", size);
                     }
                     return at + 8 + size;
                 }
@@ -121,7 +121,7 @@ public final class OldStyleFramers {
     static int need(ByteSource in, int at) throws IOException {
         int b = in.peek(at);
         if (b < 0) { // the input ends before that byte: report where it ends
-            throw in.fail(Reason.TRUNCATED, in.position() + in.available(), "record cut short");
+            throw in.fail(Code.TRUNCATED, in.position() + in.available(), "record cut short");
         }
         return b;
     }
@@ -150,14 +150,14 @@ public final class OldStyleFramers {
                     in.require(16);
                     long count = in.peekLong(8);
                     if (count < 0) {
-                        throw in.fail(Reason.CORRUPT, in.position() + 8, "storage attribute count %d", count);
+                        throw in.fail(Code.CORRUPT, in.position() + 8, "storage attribute count %d", count);
                     }
                     return 16 + count;
                 }
                 case 0x08 -> {
                     return 8;
                 }
-                default -> throw in.fail(Reason.CORRUPT, in.position(),
+                default -> throw in.fail(Code.CORRUPT, in.position(),
                         "storage attribute record flags 0x%x (expected EOS 0x1, MORE 0x2 or DONE 0x8)", flags);
             }
         }
@@ -182,13 +182,13 @@ public final class OldStyleFramers {
                 return 8;
             }
             if (flags != 0x02) {
-                throw in.fail(Reason.CORRUPT, in.position(),
+                throw in.fail(Code.CORRUPT, in.position(),
                         "storage key record flags 0x%x (expected EOS 0x1 or SKEYS 0x2)", flags);
             }
             in.require(16);
             long pages = in.peekLong(8);
             if (pages < 0) {
-                throw in.fail(Reason.CORRUPT, in.position() + 8, "storage key page count %d", pages);
+                throw in.fail(Code.CORRUPT, in.position() + 8, "storage key page count %d", pages);
             }
             return 16 + pages;
         }
@@ -211,7 +211,7 @@ public final class OldStyleFramers {
             return switch (marker) {
                 case 0 -> 1;
                 case 1 -> 10;
-                default -> throw in.fail(Reason.CORRUPT, in.position(), "TOD clock marker %d (expected 0 or 1)", marker);
+                default -> throw in.fail(Code.CORRUPT, in.position(), "TOD clock marker %d (expected 0 or 1)", marker);
             };
         }
     }
@@ -243,7 +243,7 @@ public final class OldStyleFramers {
             if ((flags & 0x04) != 0) {
                 return 8;
             }
-            throw in.fail(Reason.CORRUPT, in.position(), "block migration flags 0x%x", flags);
+            throw in.fail(Code.CORRUPT, in.position(), "block migration flags 0x%x", flags);
         }
     }
 
@@ -276,11 +276,11 @@ public final class OldStyleFramers {
                 in.require(16);
                 long size = in.peekLong(8);
                 if (size < 0) {
-                    throw in.fail(Reason.CORRUPT, in.position() + 8, "VFIO data size %d", size);
+                    throw in.fail(Code.CORRUPT, in.position() + 8, "VFIO data size %d", size);
                 }
                 return 16 + size;
             }
-            throw in.fail(Reason.CORRUPT, in.position(), "unknown VFIO marker 0x%016x", marker);
+            throw in.fail(Code.CORRUPT, in.position(), "unknown VFIO marker 0x%016x", marker);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.github.qmig.codec.internal;
 
-import io.github.qmig.codec.ByteSource;
+import io.github.qmig.codec.io.ByteSource;
 
 import java.io.IOException;
 

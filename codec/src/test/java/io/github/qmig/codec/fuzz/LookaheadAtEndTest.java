@@ -1,9 +1,9 @@
 package io.github.qmig.codec.fuzz;
 
-import io.github.qmig.codec.ByteSource;
 import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.codec.ReadOptions;
+import io.github.qmig.codec.io.ByteSource;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,12 +1,12 @@
 package io.github.qmig.codec.fuzz;
 
-import io.github.qmig.testkit.MemoryChannel;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.qmig.codec.ByteSource;
 import io.github.qmig.codec.MigrationEvent;
 import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.codec.ReadOptions;
+import io.github.qmig.codec.io.ByteSource;
+import io.github.qmig.testkit.MemoryChannel;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,14 +1,14 @@
 package io.github.qmig.ramblock.fuzz;
 
-import io.github.qmig.testkit.MemoryChannel;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.qmig.codec.ByteSource;
 import io.github.qmig.codec.MigrationEvent;
 import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.MigrationReader;
-import io.github.qmig.ramblock.MappedRamBlock;
+import io.github.qmig.codec.io.ByteSource;
 import io.github.qmig.ramblock.RamPage;
 import io.github.qmig.ramblock.RamSectionCodec;
+import io.github.qmig.ramblock.mapped.MappedRamBlock;
+import io.github.qmig.testkit.MemoryChannel;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,0 +1,135 @@
+package io.github.qmig.input;
+
+import io.github.qmig.codec.io.ByteSource;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+
+/**
+ * The bytes {@link MigrationInput} unwraps, layer by layer: the file itself (read at positions,
+ * seekable) or a stream (standard input, or what a decompressor gives), read forward with a mark
+ * for peeking. Positions count in this space: file offsets, or bytes from the stream's start.
+ */
+abstract class ByteSpace {
+
+    /** The current position, in this space's coordinates. */
+    protected long position;
+
+    /** Bytes from the current position, at most {@code n}, without consuming them (fewer at the end). */
+    abstract byte[] peek(int n) throws IOException;
+
+    /** Consumes up to {@code n} bytes into a new array; fewer only at the end. */
+    abstract byte[] read(int n) throws IOException;
+
+    /**
+     * Moves {@code n} bytes on; false if a stream ends first (a file's end is found by the reads
+     * that follow, which report where it is).
+     */
+    abstract boolean skip(long n) throws IOException;
+
+    final long position() {
+        return position;
+    }
+
+    /** The rest of the space as a stream (to decompress it). */
+    abstract InputStream rest() throws IOException;
+
+    /** The QEMU stream from here on. */
+    abstract ByteSource source(String name);
+
+    /** A file, read in place. */
+    static final class InFile extends ByteSpace {
+        private final FileChannel channel;
+
+        InFile(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        byte[] peek(int n) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(n);
+            while (b.hasRemaining() && channel.read(b, position + b.position()) >= 0) {
+                // positional reads until full or at the end of the file
+            }
+            byte[] out = new byte[b.position()];
+            b.flip().get(out);
+            return out;
+        }
+
+        @Override
+        byte[] read(int n) throws IOException {
+            if (position + n > channel.size()) { // before allocating: lengths read from files are untrusted
+                n = (int) Math.max(0, channel.size() - position);
+            }
+            byte[] out = peek(n);
+            position += out.length;
+            return out;
+        }
+
+        @Override
+        boolean skip(long n) {
+            position += n;
+            return true;
+        }
+
+        @Override
+        InputStream rest() throws IOException {
+            return Channels.newInputStream(channel.position(position));
+        }
+
+        @Override
+        ByteSource source(String name) {
+            return ByteSource.of(channel, name, position, true);
+        }
+    }
+
+    /** A stream, read forward. */
+    static final class InStream extends ByteSpace {
+        private final BufferedInputStream in;
+
+        InStream(InputStream in) {
+            this.in = new BufferedInputStream(in, 1 << 16);
+        }
+
+        @Override
+        byte[] peek(int n) throws IOException {
+            in.mark(n);
+            byte[] head = in.readNBytes(n);
+            in.reset();
+            return head;
+        }
+
+        @Override
+        byte[] read(int n) throws IOException {
+            byte[] out = in.readNBytes(n);
+            position += out.length;
+            return out;
+        }
+
+        @Override
+        boolean skip(long n) throws IOException {
+            try {
+                in.skipNBytes(n);
+            } catch (EOFException e) {
+                return false;
+            }
+            position += n;
+            return true;
+        }
+
+        @Override
+        InputStream rest() {
+            return in;
+        }
+
+        @Override
+        ByteSource source(String name) {
+            return ByteSource.of(in, name, position);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.github.qmig.inspect.info;
+
+import io.github.qmig.input.Compression;
+import io.github.qmig.input.LibvirtHeader;
+import io.github.qmig.input.MigrationInput;
+import io.github.qmig.ramblock.RamPage;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The human face of {@code qmig info}: a compact, aligned summary readable at a glance. */
+public final class HumanInfo {
+
+    /** A libvirt domain XML's name: the first {@code <name>} element, that of {@code <domain>}. */
+    private static final Pattern DOMAIN_NAME = Pattern.compile("<name>([^<]*)</name>");
+
+    private HumanInfo() {
+    }
+
+    public static String render(InfoReport report) {
+        StreamSummary s = report.summary();
+        StringBuilder b = new StringBuilder();
+        String source = source(report.input());
+        if (source != null) {
+            row(b, "Source", source);
+        }
+        row(b, "Format", s.format() + " v" + s.version + (s.complete ? "" : "  (INCOMPLETE)"));
+        row(b, "Machine", s.machine == null ? "(no configuration record)" : s.machine);
+        row(b, "Capabilities", s.capabilities.isEmpty() ? "-" : String.join(", ", s.capabilities));
+        row(b, "Page size", s.pageSize > 0 ? bytes(s.pageSize) : "?");
+        String shape = String.format(Locale.ROOT, "%d RAM iteration%s, footers %s, VMDESCRIPTION %s",
+                s.ramIterations, s.ramIterations == 1 ? "" : "s", s.footers > 0 ? "on" : "off",
+                s.vmdesc ? "present (" + bytes(s.vmdescBytes) + ")" : "absent");
+        row(b, "Stream", shape);
+        if (!s.commands.isEmpty()) {
+            StringBuilder c = new StringBuilder();
+            s.commands.forEach((k, v) -> c.append(c.length() > 0 ? ", " : "").append(k).append(v > 1 ? " x" + v : ""));
+            row(b, "Commands", c.toString());
+        }
+        b.append('\n');
+        List<StreamSummary.Block> blocks = s.blocks();
+        int w = Math.max(5, blocks.stream().mapToInt(x -> x.name.length()).max().orElse(5));
+        b.append(String.format(Locale.ROOT, "%-" + w + "s %10s %9s %9s %9s %9s%n", "RAM block", "size", "data",
+                "zero", "xbzrle", "zlib"));
+        for (StreamSummary.Block x : blocks) {
+            b.append(String.format(Locale.ROOT, "%-" + w + "s %10s %9d %9d %9d %9d%n", x.name, bytes(x.usedLength),
+                    x.pages.get(RamPage.Kind.PAGE) + x.pages.get(RamPage.Kind.MAPPED), x.pages.get(RamPage.Kind.ZERO),
+                    x.pages.get(RamPage.Kind.XBZRLE), x.pages.get(RamPage.Kind.COMPRESSED)));
+        }
+        b.append('\n');
+        List<StreamSummary.Section> secs = s.sections();
+        int n = Math.max(7, secs.stream().mapToInt(x -> x.name.length()).max().orElse(7));
+        b.append(String.format(Locale.ROOT, "%4s %-" + n + "s %4s %4s %7s %10s%n", "id", "section", "inst", "ver",
+                "records", "size"));
+        for (StreamSummary.Section x : secs) {
+            long records = x.start + x.part + x.end + x.full;
+            b.append(String.format(Locale.ROOT, "%4d %-" + n + "s %4d %4d %7d %10s%n", x.id, x.name, x.instance,
+                    x.version, records, x.name.equals("ram") ? "-" : bytes(x.bytes)));
+        }
+        if (report.error() != null) {
+            b.append('\n').append("Error: ").append(report.error().getMessage()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** How the stream was wrapped, or null for a plain file or pipe. */
+    private static String source(MigrationInput in) {
+        LibvirtHeader h = in.libvirt();
+        String outer = in.outer() == Compression.NONE ? "" : in.outer().name().toLowerCase(Locale.ROOT) + "-compressed ";
+        if (h == null) {
+            return outer.isEmpty() ? null : outer + "stream";
+        }
+        Matcher name = DOMAIN_NAME.matcher(h.domainXml());
+        return String.format(Locale.ROOT, "%slibvirt save image, format %s, %s; domain %s, %s on restore", outer,
+                h.formatName(), h.complete() ? "complete" : "INCOMPLETE (LibvirtQemudPart)",
+                name.find() ? name.group(1) : "?", h.wasRunning() ? "running" : "paused");
+    }
+
+    private static void row(StringBuilder b, String k, String v) {
+        b.append(String.format(Locale.ROOT, "%-13s %s%n", k + ":", v));
+    }
+
+    /** 4096 -> "4 KiB", 67108864 -> "64 MiB", 1536 -> "1.5 KiB". */
+    public static String bytes(long n) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        if (u == 0) {
+            return n + " B";
+        }
+        return (v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v))
+                + " " + units[u];
+    }
+}

@@ -1,0 +1,239 @@
+package io.github.qmig.transform.extract;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.qmig.codec.EventConsumer;
+import io.github.qmig.codec.MigrationEvent;
+import io.github.qmig.codec.MigrationFormatException.Code;
+import io.github.qmig.codec.MigrationFormatException;
+import io.github.qmig.codec.MigrationReader;
+import io.github.qmig.codec.ReadLimits;
+import io.github.qmig.codec.ReadOptions;
+import io.github.qmig.codec.io.WriteBehind;
+import io.github.qmig.input.MigrationInput;
+import io.github.qmig.output.AtomicOutput;
+import io.github.qmig.output.OutputOptions;
+import io.github.qmig.ramblock.PageReplayer;
+import io.github.qmig.ramblock.RamBlock;
+import io.github.qmig.ramblock.RamBlockEntry;
+import io.github.qmig.ramblock.RamPage;
+import io.github.qmig.ramblock.RamSectionCodec;
+import io.github.qmig.ramblock.SparsePageStore;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code qmig extract}: each RAM block's final content (all records replayed) as a sparse raw file
+ * of {@code used_length} bytes, plus {@code blocks.json}: {@code [{name, file, used_length,
+ * page_size, sha256}]}, {@code file} relative to the directory ({@link BlockFileNames}). Files are
+ * written into a temporary directory beside the target, which is renamed into place at the end.
+ *
+ * <p><b>Hashing while writing.</b> SHA-256 of a 4 GiB block costs about as much as extracting it,
+ * so it runs on a second thread, over each block's settled prefix ({@link SparsePageStore}) as the
+ * block is written: a paused save sends every page once in ascending order, and its blocks are
+ * hashed by the time the stream ends ({@link BlockHasher}). If a block's pages arrive otherwise
+ * (live saves re-send pages), the block is hashed from its finished file instead. Every file (blocks.json too) and the
+ * directory are fsynced before it is renamed into place, and its parent after, so a finished
+ * extraction survives a power loss (the fsync of a
+ * 3 GiB block costs about a second; docs/performance.md). {@link OutputOptions} can turn off the
+ * hashing ({@code sha256} is then null) and the fsync.
+ */
+public final class Extractor implements EventConsumer {
+
+    /** One extracted block, as listed in blocks.json. */
+    public record Extracted(String name, String file, long usedLength, int pageSize, String sha256) {
+    }
+
+    private final Path dir;
+    private final String only;
+    private final OutputOptions options;
+    private final ReadLimits limits;
+    private final List<RamBlock> blocks = new ArrayList<>();
+    private final List<RandomAccessFile> files = new ArrayList<>();
+    private SparsePageStore store;
+    private PageReplayer replayer;
+    private BlockHasher hasher;
+
+    private Extractor(Path dir, String only, OutputOptions options, ReadLimits limits) {
+        this.dir = dir;
+        this.only = only;
+        this.options = options;
+        this.limits = limits;
+    }
+
+    /**
+     * Extracts the blocks of {@code input} (or only {@code block}, if not null) into {@code target}.
+     *
+     * @throws IOException if {@code target} exists and is not an empty directory
+     */
+    public static List<Extracted> extract(MigrationInput input, Path target, String block) throws IOException {
+        return extract(input, target, block, OutputOptions.defaults());
+    }
+
+    /** {@link #extract(MigrationInput, Path, String)}, finishing the files as {@code options} say. */
+    public static List<Extracted> extract(MigrationInput input, Path target, String block, OutputOptions options)
+            throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !(Files.isDirectory(abs) && isEmpty(abs))) {
+            throw new IOException(target + ": exists and is not an empty directory");
+        }
+        Path tmp = AtomicOutput.createBeside(abs, true);
+        boolean done = false;
+        try {
+            List<Extracted> out;
+            ReadOptions read = RamSectionCodec.defaultOptions();
+            try (MigrationReader r = input.writingReader(read)) {
+                Extractor x = new Extractor(tmp, block, options, read.limits());
+                try {
+                    r.feed(x);
+                    out = x.finish();
+                } catch (IOException e) {
+                    throw AtomicOutput.named(abs, e); // disk full names the output, as convert does
+                } finally {
+                    x.closeFiles();
+                }
+            }
+            if (block != null && out.isEmpty()) {
+                throw new IOException(input.name() + ": no RAM block named '" + block + "'");
+            }
+            if (Files.exists(abs)) {
+                Files.delete(abs);
+            }
+            if (options.sync()) {
+                AtomicOutput.syncDirectory(tmp); // the files' names, then the directory's own
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            if (options.sync()) {
+                AtomicOutput.syncDirectory(abs.getParent());
+            }
+            done = true;
+            return out;
+        } finally {
+            if (!done) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    @Override
+    public void accept(MigrationEvent e) throws IOException {
+        if (e instanceof RamPage p) {
+            if (store != null && store.declared(p.block().idstr())) {
+                replayer.apply(p);
+            }
+        } else if (e instanceof RamBlockEntry b && (only == null || only.equals(b.block().idstr()))) {
+            declare(b);
+        }
+    }
+
+    private void declare(RamBlockEntry e) throws IOException {
+        RamBlock b = e.block();
+        int pageSize = e.pageSize();
+        if (store == null) {
+            store = new SparsePageStore(pageSize);
+            replayer = new PageReplayer(store);
+            if (options.hash()) {
+                hasher = new BlockHasher(store);
+                store.onSettled(hasher::settled);
+            }
+        }
+        if (store.declared(b.idstr())) {
+            return; // a second block list (RAM re-sent) keeps the same files
+        }
+        if (SparsePageStore.bitsetBytes(b.usedLength(), pageSize) > limits.maxBitmapBytes() * 2L) {
+            throw MigrationFormatException.of(Code.LIMIT_EXCEEDED, e.offset(),
+                    "block '%s' of %d bytes is beyond the page store limit", b.idstr(), b.usedLength());
+        }
+        RandomAccessFile f = new RandomAccessFile(dir.resolve(BlockFileNames.of(b.idstr())).toFile(), "rw");
+        files.add(f);
+        f.setLength(b.usedLength());
+        store.declare(b, f.getChannel(), 0);
+        if (hasher != null) {
+            hasher.declare(b, f.getChannel());
+        }
+        blocks.add(b);
+    }
+
+    private List<Extracted> finish() throws IOException {
+        List<Extracted> out = new ArrayList<>();
+        if (store == null) {
+            return out;
+        }
+        store.finish();
+        if (options.sync()) {
+            for (RandomAccessFile f : files) {
+                f.getChannel().force(true);
+            }
+        }
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ArrayNode list = m.createArrayNode();
+        for (int i = 0; i < blocks.size(); i++) {
+            RamBlock b = blocks.get(i);
+            String name = BlockFileNames.of(b.idstr());
+            String sha = hasher == null ? null
+                    : store.isSettledTracking(b) ? hasher.finish(b)
+                    : BlockHasher.sha256(files.get(i).getChannel(), b.usedLength());
+            out.add(new Extracted(b.idstr(), name, b.usedLength(), store.pageSize(), sha));
+            ObjectNode o = list.addObject();
+            o.put("name", b.idstr());
+            o.put("file", name);
+            o.put("used_length", b.usedLength());
+            o.put("page_size", store.pageSize());
+            o.put("sha256", sha);
+        }
+        try (FileChannel json = FileChannel.open(dir.resolve("blocks.json"), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            byte[] text = (m.writeValueAsString(list) + "\n").getBytes(StandardCharsets.UTF_8);
+            WriteBehind.writeFully(json, ByteBuffer.wrap(text), 0);
+            if (options.sync()) {
+                json.force(true);
+            }
+        }
+        return out;
+    }
+
+    private void closeFiles() throws IOException {
+        if (hasher != null) {
+            hasher.close();
+        }
+        if (replayer != null) {
+            replayer.close();
+        }
+        for (RandomAccessFile f : files) {
+            f.close();
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> {
+                try {
+                    Files.deleteIfExists(x);
+                } catch (IOException ignored) {
+                    // best effort on the failure path
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing left to clean
+        }
+    }
+}
