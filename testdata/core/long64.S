@@ -2,10 +2,10 @@
  * qmig core-dump fixture guest (x86): a multiboot v1 kernel (ELF32, loaded at 1 MiB with -kernel)
  * that switches to 64-bit long mode, so that QEMU's dump-guest-memory writes an x86-64 core.
  *
- * It identity-maps the first 1 GiB with 2 MiB pages, enters long mode, sets FS.base and GS.base,
- * fills 256 KiB at 16 MiB with the qwords 0x6400000000000000 | physical address, writes "DONE"
- * (0x454E4F44) to physical 0x500 (the status word of testdata/guest), loads distinctive values
- * into the general registers and halts with interrupts off.
+ * It identity-maps the first 1 GiB with 2 MiB pages, enters long mode, sets FS.base, GS.base
+ * and KERNEL_GS_BASE, fills 256 KiB at 16 MiB with the qwords 0x6400000000000000 | physical
+ * address, writes "DONE" (0x454E4F44) to physical 0x500 (the status word of testdata/guest),
+ * loads distinctive values into the general registers and halts with interrupts off.
  */
     .section .multiboot, "a"
     .align 4
@@ -58,6 +58,10 @@ long_entry:
     wrmsr
     mov $0xC0000101, %ecx        /* GS.base = 0xffff800000abc000 */
     mov $0x00abc000, %eax
+    mov $0xffff8000, %edx
+    wrmsr
+    mov $0xC0000102, %ecx        /* KERNEL_GS_BASE = 0xffff800000def000 */
+    mov $0x00def000, %eax
     mov $0xffff8000, %edx
     wrmsr
     mov $0x1000000, %rdi

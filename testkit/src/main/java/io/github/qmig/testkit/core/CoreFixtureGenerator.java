@@ -88,7 +88,7 @@ public final class CoreFixtureGenerator {
                 "x86 q35 with -device VGA, 32-bit protected-mode test guest (fill=8), stopped",
                 "qemu-system-x86_64", "q35", "128M", vgaFill, Guest.X86_KERNEL, "gdb", List.of()));
         out.add(new Spec("x86-pc-128M-smp2-core",
-                "x86 pc -smp 2 (no VGA), test guest (fill=8) on CPU 0, CPU 1 never left wait-for-SIPI",
+                "x86 pc -smp 2 (no VGA), test guest (fill=8) on CPU 0, CPU 1 halted in SeaBIOS after its SMP init",
                 "qemu-system-x86_64", "pc", "128M", concat(List.of("-smp", "2"), fill), Guest.X86_KERNEL, "gdb",
                 List.of()));
         out.add(new Spec("x86-pc-128M-long64-core",
