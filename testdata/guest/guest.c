@@ -10,12 +10,21 @@
  *                  generation stores the generation number in word 1 of every page of that range
  *                  (4 changed bytes per page per generation, ideal for XBZRLE).
  *   base=<MiB>     start of the filled range in MiB (default 16).
+ *   walk=<KiB>     after the fill, rewrite whole pages of the first <KiB> KiB of the filled range one
+ *                  after the other, cycling forever (ignored if dirty= is given). A moving window: the
+ *                  pages dirtied in an interval are the contiguous run the cursor passed. On pass n
+ *                  (1, 2, ...) page p (counted from the range start) gets all 1024 words =
+ *                  0x57000000 | (n & 0xFF) << 16 | p, except that on even passes every 16th page
+ *                  (p % 16 == 15) is zeroed. Word +4 of the status block counts the pages
+ *                  rewritten so far (the cursor is that count modulo the window's pages).
+ *   pace=<n>       walk only: spin <n> empty loop iterations after each page (slows the cursor).
  *
  * Status block at physical 0x500 (read with HMP `xp /4wx 0x500`):
  *   +0  magic: 0x54494E49 "INIT" while filling, 0x454E4F44 "DONE" once the fill is complete
  *   +4  generation: 0 after the fill, then incremented after every dirty pass
- *   +8  MiB filled     +12 KiB being dirtied
- * After the fill (and without dirty=) the CPU halts with interrupts off.
+ *   +4  walk: pages rewritten so far
+ *   +8  MiB filled     +12 KiB being dirtied (dirty= or walk=)
+ * After the fill (and without dirty= or walk=) the CPU halts with interrupts off.
  */
 typedef unsigned int u32;
 typedef unsigned char u8;
@@ -57,9 +66,32 @@ static void halt_forever(void) {
     for (;;) __asm__ volatile("cli; hlt");
 }
 
+/* walk= mode (see the top): never returns. */
+static void walk(volatile u32 *base, u32 pages, u32 walk_kib, u32 pace) {
+    volatile u32 *const STATUS = status_block();
+    u32 walk_pages = walk_kib >> 2;
+    if (walk_pages > pages) walk_pages = pages;
+    if (walk_pages > 0x10000) walk_pages = 0x10000;
+    STATUS[3] = walk_pages << 2;
+    STATUS[0] = MAGIC_DONE;
+    if (walk_pages == 0) halt_forever();
+    u32 done = 0;
+    for (u32 pass = 1;; pass++) {
+        for (u32 p = 0; p < walk_pages; p++) {
+            volatile u32 *page = base + (p << 10);
+            u32 w = 0x57000000u | (pass & 0xFFu) << 16 | p;
+            if ((pass & 1) == 0 && (p & 15) == 15) w = 0; /* pages that change to zero */
+            for (u32 i = 0; i < 1024; i++) page[i] = w;
+            STATUS[1] = ++done;
+            for (volatile u32 k = 0; k < pace; k++) {
+            }
+        }
+    }
+}
+
 void guest_main(u32 magic, const struct mb_info *mbi) {
     volatile u32 *const STATUS = status_block();
-    u32 fill_mib = 8, dirty_kib = 0, base_mib = 16, random = 0;
+    u32 fill_mib = 8, dirty_kib = 0, base_mib = 16, random = 0, walk_kib = 0, pace = 0;
     STATUS[0] = MAGIC_INIT;
     STATUS[1] = 0;
     if (magic == 0x2BADB002u && (mbi->flags & 4) && mbi->cmdline) {
@@ -70,6 +102,8 @@ void guest_main(u32 magic, const struct mb_info *mbi) {
             else if (starts_with(s, "dirty=")) dirty_kib = parse_num(s + 6);
             else if (starts_with(s, "base=")) base_mib = parse_num(s + 5);
             else if (starts_with(s, "random")) random = 1;
+            else if (starts_with(s, "walk=")) walk_kib = parse_num(s + 5);
+            else if (starts_with(s, "pace=")) pace = parse_num(s + 5);
             while (*s && *s != ' ') s++;
         }
     }
@@ -100,6 +134,7 @@ void guest_main(u32 magic, const struct mb_info *mbi) {
     }
     u32 dirty_pages = dirty_kib >> 2;
     if (dirty_pages > pages) dirty_pages = pages;
+    if (dirty_pages == 0 && walk_kib != 0) walk(base, pages, walk_kib, pace);
     STATUS[3] = dirty_pages << 2;
     STATUS[0] = MAGIC_DONE;
     if (dirty_pages == 0) halt_forever();
