@@ -11,9 +11,9 @@ public final class Qcow2FixtureCatalog {
     public static List<Qcow2FixtureSpec> all() {
         return List.of(
                 Qcow2FixtureSpec.builder("x86-pc-qemu10-v3")
-                        .description("QEMU 10, qcow2 v3, 64 KiB clusters, 32 MiB disk: five internal snapshots"
-                                + " (HMP savevm and QMP snapshot-save, paused and running), one deleted in the middle;"
-                                + " disk clusters plain, compressed and zero")
+                        .description("QEMU 10, qcow2 v3, 64 KiB clusters, 32 MiB disk: four internal snapshots with"
+                                + " VM state (HMP savevm and QMP snapshot-save, paused and running), one more deleted"
+                                + " in the middle, one disk-only; disk clusters plain, compressed and zero")
                         .options("compat=1.1,cluster_size=65536")
                         .qemuIo("write -P 0x11 0 128k")
                         .savevm("s1-paused", true)
@@ -29,6 +29,9 @@ public final class Qcow2FixtureCatalog {
                         .delvm("s2-deleted")
                         .qemuIo("write -P 0x44 3M 4k")
                         .snapshotSave("s5-qmp-paused", true)
+                        .afterVm("snapshot", "-c", "s6-disk-only", "${image}")
+                        .note("s6-disk-only was made by qemu-img snapshot -c after QEMU quit: a disk-only snapshot"
+                                + " (vm_state_size 0, VM clock 0) that -loadvm refuses.")
                         .note("Snapshot IDs 1, 3, 4, 5: ID 2 (s2-deleted) was deleted with delvm before s5 was"
                                 + " taken, so its clusters were freed and the table was rewritten.")
                         .build(),

@@ -174,9 +174,18 @@ public final class Qcow2FixtureGenerator {
             runSource(spec, resolve(vmArgs, subst), subst, vmNode, sourceRam, madeBy);
             root.set("args", strings(vmArgs));
             if (spec.recordReplay()) {
+                root.set("load_args", strings(vmArgs(spec, true)));
                 Path log = tmp.resolve("replay.bin");
                 compress(log, outDir(spec.name() + ".replay.bin.zst"));
                 root.put("replay_log", spec.name() + ".replay.bin.zst");
+            }
+        }
+
+        if (!spec.afterVm().isEmpty()) {
+            ArrayNode after = root.putArray("after_vm");
+            for (List<String> cmd : spec.afterVm()) {
+                QemuImg.Result r = QemuImg.runIn(images, resolve(cmd, subst).toArray(String[]::new));
+                after.add(strings(unresolve(r.argv(), subst)));
             }
         }
 
@@ -380,12 +389,10 @@ public final class Qcow2FixtureGenerator {
             o.put("name", name);
             o.put("vm_state_size", sn.path("vm-state-size").asLong());
             o.put("made_by", madeBy.getOrDefault(name, spec.recordReplay() && "init".equals(name)
-                    ? "-icount ...,rrsnapshot=init at start-up" : "?"));
+                    ? "-icount ...,rrsnapshot=init at start-up"
+                    : spec.afterVm().stream().anyMatch(c -> c.contains(name)) ? "qemu-img snapshot -c (no VM state)"
+                    : "?"));
             boolean firstOfName = seenNames.add(name);
-            if (sn.path("vm-state-size").asLong() == 0) {
-                o.put("loadvm_skipped", "disk-only snapshot (vm_state_size 0)");
-                continue;
-            }
             if (!firstOfName) {
                 o.put("loadvm_skipped", "an earlier snapshot has the same name; -loadvm NAME finds that one");
                 continue;
@@ -449,7 +456,9 @@ public final class Qcow2FixtureGenerator {
             o.put("status", vm.status());
             o.set("ram_ranges", JSON.valueToTree(GuestRam.snapshot(vm)));
         } catch (QmpException e) {
-            o.put("error", lastLines(e.getMessage(), 4));
+            String m = e.getMessage();
+            int i = m.indexOf("--- QEMU stderr");
+            o.put("error", i < 0 ? lastLines(m, 4) : lastLines(m.substring(m.indexOf('\n', i) + 1), 4));
         }
         return o;
     }

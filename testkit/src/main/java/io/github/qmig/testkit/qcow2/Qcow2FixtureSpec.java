@@ -23,6 +23,8 @@ import java.util.Objects;
  *     {@code blkreplay} drive); the {@code -loadvm} checks then run in replay mode
  * @param runVm false for images that only carry metadata (no VM ever opens them)
  * @param steps what is done to the running VM, in order
+ * @param afterVm {@code qemu-img} commands run on the image after the VM quit (arguments; {@code
+ *     ${image}} is the image), e.g. {@code snapshot -c NAME} for a disk-only snapshot
  * @param resizeTo if set, {@code qemu-img resize} to this size after the {@code -loadvm} checks
  * @param notes free text for the sidecar
  */
@@ -38,6 +40,7 @@ public record Qcow2FixtureSpec(
         boolean recordReplay,
         boolean runVm,
         List<Qcow2Step> steps,
+        List<List<String>> afterVm,
         String resizeTo,
         List<String> notes) {
 
@@ -49,6 +52,7 @@ public record Qcow2FixtureSpec(
         Objects.requireNonNull(name, "name");
         createOptions = List.copyOf(createOptions);
         steps = List.copyOf(steps);
+        afterVm = afterVm.stream().map(List::copyOf).toList();
         notes = List.copyOf(notes);
     }
 
@@ -70,6 +74,7 @@ public record Qcow2FixtureSpec(
         private boolean recordReplay;
         private boolean runVm = true;
         private final List<Qcow2Step> steps = new ArrayList<>();
+        private final List<List<String>> afterVm = new ArrayList<>();
         private String resizeTo;
         private final List<String> notes = new ArrayList<>();
 
@@ -141,6 +146,12 @@ public record Qcow2FixtureSpec(
             return this;
         }
 
+        /** Runs {@code qemu-img ARGS} on the image after the VM quit ({@code ${image}} is the image). */
+        public Builder afterVm(String... qemuImgArgs) {
+            afterVm.add(List.of(qemuImgArgs));
+            return this;
+        }
+
         public Builder resizeTo(String size) {
             this.resizeTo = size;
             return this;
@@ -153,7 +164,7 @@ public record Qcow2FixtureSpec(
 
         public Qcow2FixtureSpec build() {
             return new Qcow2FixtureSpec(name, description, binary, machine, memory, append, diskSize,
-                    createOptions, recordReplay, runVm, steps, resizeTo, notes);
+                    createOptions, recordReplay, runVm, steps, afterVm, resizeTo, notes);
         }
     }
 }
