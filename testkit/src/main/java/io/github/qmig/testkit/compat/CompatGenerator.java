@@ -38,14 +38,15 @@ public final class CompatGenerator {
     private CompatGenerator() {}
 
     /** One matrix row as written to {@code matrix.json}. */
-    @JsonPropertyOrder({"id", "file", "file_qemu_version", "file_machine_type", "target", "check", "description",
-        "result"})
+    @JsonPropertyOrder({"id", "file", "file_qemu_version", "file_machine_type", "target", "probe", "check",
+        "description", "result"})
     record Row(
             @JsonProperty("id") String id,
             @JsonProperty("file") String file,
             @JsonProperty("file_qemu_version") String fileQemuVersion,
             @JsonProperty("file_machine_type") String fileMachineType,
             @JsonProperty("target") CompatTarget target,
+            @JsonProperty("probe") String probe,
             @JsonProperty("check") String check,
             @JsonProperty("description") String description,
             @JsonProperty("result") LoadOutcome result) {}
@@ -97,8 +98,40 @@ public final class CompatGenerator {
             }
         }
         if (matrix) {
+            Files.deleteIfExists(dir.resolve("probes.json"));
             writeMatrix(testdata, dir.resolve("matrix.json"), only);
+            writeProbes(testdata, dir.resolve("probes.json.zst"));
         }
+    }
+
+    /** Probes every distinct target of the matrix into {@code probes.json.zst} (key: {@link TargetProbe#key}). */
+    private static void writeProbes(Path testdata, Path probesFile) throws IOException {
+        TargetProbe prober = new TargetProbe(testdata);
+        Map<String, Object> probes = new LinkedHashMap<>();
+        for (CompatCase c : CompatCatalog.cases()) {
+            String key = TargetProbe.key(c.target());
+            if (probes.containsKey(key)) {
+                continue;
+            }
+            CompatTarget t = c.target();
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("target", new CompatTarget(t.binary(), t.machine(), t.memory(), t.args(), Map.of()));
+            entry.put("probe", prober.probe(t));
+            probes.put(key, entry);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("description", "Each distinct matrix target (capabilities aside) probed without loading: started with"
+                + " -S, query-version, qom-get /machine type, HMP info ramblock, then saved to a file whose head and"
+                + " VMDESCRIPTION give its RAM blocks and sections. Keys are the 'probe' of matrix.json rows.");
+        doc.put("probes", probes);
+        Path json = Files.createTempFile("qmig-probes", ".json");
+        try {
+            JSON.writeValue(json.toFile(), doc);
+            SchemaDumper.compress(json, probesFile);
+        } finally {
+            Files.deleteIfExists(json);
+        }
+        System.err.println(probes.size() + " targets probed");
     }
 
     private static void writeMatrix(Path testdata, Path matrixFile, List<String> only) throws IOException {
@@ -132,8 +165,8 @@ public final class CompatGenerator {
                     raw.put(c.file(), file);
                 }
                 LoadOutcome o = loader.load(c.target(), file, meta.ramRanges());
-                rows.add(new Row(c.id(), c.file(), meta.qemuVersion(), meta.machineType(), c.target(), c.check(),
-                        c.description(), o));
+                rows.add(new Row(c.id(), c.file(), meta.qemuVersion(), meta.machineType(), c.target(),
+                        TargetProbe.key(c.target()), c.check(), c.description(), o));
                 boolean expectOk = c.check().equals("ok");
                 boolean ok = o.verdict().equals("completed") && !Boolean.FALSE.equals(o.ramMatchesSource());
                 String mark = expectOk == ok ? "OK  " : "SURPRISE";
