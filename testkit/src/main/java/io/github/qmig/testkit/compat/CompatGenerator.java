@@ -173,7 +173,7 @@ public final class CompatGenerator {
                 if (expectOk != ok) {
                     surprises++;
                 }
-                System.err.printf(Locale.ROOT, "%s %-36s %-13s %5.1fs %s%n", mark, c.id(), o.verdict(), o.seconds(),
+                System.err.printf(Locale.ROOT, "%s %-42s %-13s %s%n", mark, c.id(), o.verdict(),
                         o.error() == null ? "" : o.error());
             }
         } finally {

@@ -23,11 +23,10 @@ import java.util.List;
  * @param ramMatchesSource after a completed load: whether every RAM range of the target hashes as
  *     the source's did after the save (null when not compared)
  * @param ramDifferences the differing ranges when not
- * @param seconds wall time of the load
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"verdict", "error", "stderr_lines", "error_desc", "qemu_exited", "run_state",
-    "ram_matches_source", "ram_differences", "seconds"})
+    "ram_matches_source", "ram_differences"})
 public record LoadOutcome(
         @JsonProperty("verdict") String verdict,
         @JsonProperty("error") String error,
@@ -36,5 +35,4 @@ public record LoadOutcome(
         @JsonProperty("qemu_exited") Boolean qemuExited,
         @JsonProperty("run_state") String runState,
         @JsonProperty("ram_matches_source") Boolean ramMatchesSource,
-        @JsonProperty("ram_differences") List<String> ramDifferences,
-        @JsonProperty("seconds") double seconds) {}
+        @JsonProperty("ram_differences") List<String> ramDifferences) {}

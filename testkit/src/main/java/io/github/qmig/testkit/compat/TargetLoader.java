@@ -47,7 +47,6 @@ public final class TargetLoader {
      *     completed load, or an empty list
      */
     public LoadOutcome load(CompatTarget target, Path file, List<RamRange> source) throws IOException {
-        long t0 = System.nanoTime();
         Path work = Files.createTempDirectory("qmig-compat");
         if (target.args().stream().anyMatch(a -> a.contains("${testdata}/guest/"))) {
             TestGuest.build();
@@ -63,7 +62,7 @@ public final class TargetLoader {
                     .workDir(work)
                     .start();
         } catch (QmpException e) {
-            return failure("start-failed", stderrOf(e.getMessage()), null, null, true, t0);
+            return failure("start-failed", stderrOf(e.getMessage()), null, null, true);
         }
         try (vm) {
             String version;
@@ -78,11 +77,11 @@ public final class TargetLoader {
                 vm.setCapabilities(caps);
             } catch (QmpException e) {
                 if (connectionLost(e) && exited(vm)) {
-                    return failure("start-failed", lines(vm.stderr()), null, null, true, t0);
+                    return failure("start-failed", lines(vm.stderr()), null, null, true);
                 }
                 List<String> out = lines(vm.stderr());
                 return new LoadOutcome("setup-failed", firstLine(e.getMessage()), out, null, false, null, null,
-                        null, seconds(t0));
+                        null);
             }
             int[] v = parseVersion(version);
             boolean fileUri = v[0] > 8 || (v[0] == 8 && v[1] >= 2);
@@ -96,16 +95,16 @@ public final class TargetLoader {
                 vm.qmp().execute("migrate-incoming", args);
             } catch (QmpException e) {
                 if (connectionLost(e) && exited(vm)) {
-                    return failure("failed", lines(vm.stderr()), null, null, true, t0);
+                    return failure("failed", lines(vm.stderr()), null, null, true);
                 }
                 return new LoadOutcome("setup-failed", firstLine(e.getMessage()), lines(vm.stderr()), null, false,
-                        null, null, null, seconds(t0));
+                        null, null, null);
             }
-            return await(vm, source, t0);
+            return await(vm, source);
         }
     }
 
-    private LoadOutcome await(QemuVm vm, List<RamRange> source, long t0) {
+    private LoadOutcome await(QemuVm vm, List<RamRange> source) {
         long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
         while (true) {
             JsonNode q;
@@ -113,7 +112,7 @@ public final class TargetLoader {
                 q = vm.qmp().execute("query-migrate");
             } catch (QmpException e) {
                 if (exited(vm)) {
-                    return failure("failed", lines(vm.stderr()), null, null, true, t0);
+                    return failure("failed", lines(vm.stderr()), null, null, true);
                 }
                 throw e;
             }
@@ -127,14 +126,13 @@ public final class TargetLoader {
                     same = diffs.isEmpty();
                     diffs = diffs.isEmpty() ? null : diffs;
                 }
-                return new LoadOutcome("completed", null, lines(vm.stderr()), null, false, runState, same, diffs,
-                        seconds(t0));
+                return new LoadOutcome("completed", null, lines(vm.stderr()), null, false, runState, same, diffs);
             }
             if (status.equals("failed") || status.equals("cancelled")) {
                 String desc = q.path("error-desc").asText(null);
                 // give stderr a moment: error_report lines are flushed before the state changes
                 sleep(100);
-                return failure("failed", lines(vm.stderr()), desc, null, false, t0);
+                return failure("failed", lines(vm.stderr()), desc, null, false);
             }
             if (System.nanoTime() > deadline) {
                 throw new QmpException("load did not finish within " + LOAD_TIMEOUT + ": " + q + "\n" + vm.stderr());
@@ -144,9 +142,9 @@ public final class TargetLoader {
     }
 
     private static LoadOutcome failure(String verdict, List<String> stderr, String desc, String runState,
-            boolean exited, long t0) {
+            boolean exited) {
         String error = stderr.stream().filter(l -> !l.startsWith("warning:")).findFirst().orElse(desc);
-        return new LoadOutcome(verdict, error, stderr, desc, exited, runState, null, null, seconds(t0));
+        return new LoadOutcome(verdict, error, stderr, desc, exited, runState, null, null);
     }
 
     /** Whether a QMP failure is the connection going away (rather than an error reply). */
@@ -193,10 +191,6 @@ public final class TargetLoader {
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    private static double seconds(long t0) {
-        return Math.round((System.nanoTime() - t0) / 1e7) / 100.0;
     }
 
     private static void sleep(long ms) {
