@@ -9,7 +9,7 @@
 # 1. installs QEMU 10 and QEMU 7.2 via scripts/install-qemu.sh (needs root; skipped with
 #    --no-install or when not root),
 # 2. builds the test guest and the testkit,
-# 3. runs io.github.qmig.testkit.compat.CompatGenerator (about 5 minutes on 2 cores).
+# 3. runs io.github.qmig.testkit.compat.CompatGenerator (about a minute on 2 cores).
 # With ROW-ID-PREFIXes only those matrix rows are rerun (schemas and saves are kept).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
