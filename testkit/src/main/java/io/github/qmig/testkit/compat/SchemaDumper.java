@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  * Asks a QEMU binary what it accepts: {@code -dump-vmstate} per machine type, {@code -machine
  * help}, {@code --version}; writes them under {@code DIR/qemu-X.Y.Z/}.
  *
- * <p>{@code qemu -machine M -dump-vmstate FILE} writes a JSON object and exits before creating the
- * machine's devices: one key {@code vmschkmachine} ({@code {"Name": M}}) and one key per device
- * type that has a VMState description. The content does not depend on the machine type (only
+ * <p>{@code qemu -machine M -dump-vmstate FILE} writes a JSON object and exits: one key {@code
+ * vmschkmachine} ({@code {"Name": M}}) and one key per device type (class, whether instantiated or
+ * not) that has a VMState description. The content does not depend on the machine type (only
  * {@code vmschkmachine} differs): machine-type compatibility properties change what is sent, not
  * the descriptions the loader checks against.
  */
