@@ -186,7 +186,7 @@ function _picocli_qmig() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands="info convert extract dump validate help"
-  local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--debug' '-q' '--quiet' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -205,7 +205,7 @@ function _picocli_qmig_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--json' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts="'--offset'"
 
   type compopt &>/dev/null && compopt +o default
@@ -232,8 +232,8 @@ function _picocli_qmig_convert() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--no-sync' '--libvirt' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--to' '-o' '--output' '--offset' '--input-offset'"
+  local flag_opts="'--no-sync' '--normalize' '--libvirt' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts="'--to' '-o' '--output' '--output-offset' '--input-offset'"
   local LAYOUT_option_args=("stream" "mapped-ram") # --to values
 
   type compopt &>/dev/null && compopt +o default
@@ -245,12 +245,9 @@ function _picocli_qmig_convert() {
       return $?
       ;;
     '-o'|'--output')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
-    '--offset')
+    '--output-offset')
       return
       ;;
     '--input-offset')
@@ -274,7 +271,7 @@ function _picocli_qmig_extract() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--no-sync' '--no-hash' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--no-sync' '-f' '--force' '--no-hash' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts="'-o' '--output' '--block' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
@@ -310,7 +307,7 @@ function _picocli_qmig_dump() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--desc' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--desc' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts="'--format' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
@@ -340,7 +337,7 @@ function _picocli_qmig_validate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--strict' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--json' '--strict' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts="'--junit' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
@@ -372,7 +369,7 @@ function _picocli_qmig_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands="info convert extract dump validate"
-  local flag_opts="'-h' '--help' '--debug'"
+  local flag_opts="'-h' '--help' '--debug' '-q' '--quiet'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then

@@ -52,8 +52,10 @@ public final class MigrationFormatException extends IOException {
         RECORD_TYPE_INVALID("record-type-invalid", Reason.CORRUPT),
         /** Bytes after the end of the stream (EOF, VMDESCRIPTION). */
         TRAILING_DATA("trailing-data", Reason.CORRUPT),
-        /** gzip, xz or zstd data that does not decompress. */
+        /** gzip, bzip2, xz, lzop or zstd data that does not decompress. */
         COMPRESSED_DATA_INVALID("compressed-data-invalid", Reason.CORRUPT),
+        /** A compression qmig does not read (a libvirt image format it does not know). */
+        UNSUPPORTED_COMPRESSION("unsupported-compression", Reason.UNSUPPORTED_VERSION),
         SECTION_NOT_STARTED("section-not-started", Reason.CORRUPT),
         FOOTER_MISSING("footer-missing", Reason.CORRUPT),
         FOOTER_MISMATCH("footer-mismatch", Reason.CORRUPT),

@@ -140,8 +140,9 @@ public final class MigrationInput implements Closeable {
                 layers.add(Layer.of(h));
                 Compression c = Compression.ofLibvirtFormat(h.format());
                 if (c == null) {
-                    throw new MigrationFormatException(Code.UNSUPPORTED_VERSION, name, 28, 0, null, "libvirt save image format "
-                            + h.formatName() + " is not supported (raw, gzip, xz, zstd, sparse are)");
+                    throw new MigrationFormatException(Code.UNSUPPORTED_COMPRESSION, name, 28, 0, null,
+                            "libvirt save image format " + h.formatName()
+                                    + " is not supported (raw, gzip, bzip2, xz, lzop, zstd, sparse are)");
                 }
                 if (c == Compression.NONE) {
                     continue;

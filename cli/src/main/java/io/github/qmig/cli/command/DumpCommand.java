@@ -3,6 +3,7 @@ package io.github.qmig.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.qmig.cli.ExitCode;
+import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
 import io.github.qmig.codec.ReadLimits;
@@ -30,9 +31,6 @@ import java.util.concurrent.Callable;
                 + "(-d state), --desc what it prints with -d desc."})
 public final class DumpCommand implements Callable<Integer> {
 
-    @Mixin
-    ProgressOption progress = new ProgressOption();
-
     static final String QMIG = "qmig";
     static final String ANALYZE = "analyze-migration";
 
@@ -50,7 +48,7 @@ public final class DumpCommand implements Callable<Integer> {
             + "(null if the file has none).")
     boolean desc;
 
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", converter = Offsets.class,
             description = "Byte offset where the stream starts (as in file:PATH,offset=N).")
     long offset;
 
@@ -63,7 +61,7 @@ public final class DumpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         MigrationDump dump;
         try (MigrationInput in = MigrationInput.open(file, offset);
-             ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
+             ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             dump = DumpCollector.read(in, ReadLimits.defaults());
         }
         if (desc) {

@@ -1,6 +1,7 @@
 package io.github.qmig.cli.command;
 
 import io.github.qmig.cli.ExitCode;
+import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
 import io.github.qmig.cli.SyncOption;
@@ -24,9 +25,6 @@ import java.util.concurrent.Callable;
 public final class ExtractCommand implements Callable<Integer> {
 
     @Mixin
-    ProgressOption progress = new ProgressOption();
-
-    @Mixin
     SyncOption sync = new SyncOption();
 
     @Spec
@@ -36,13 +34,21 @@ public final class ExtractCommand implements Callable<Integer> {
     String file;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
-            description = "Directory to create (must not exist, or be empty).")
+            description = "Directory to create; it must not exist or be empty, unless --force. It appears only "
+                    + "when complete (an empty mount point is written in place).")
     Path dir;
 
-    @Option(names = "--block", paramLabel = "NAME", description = "Extract only this RAM block.")
+    @Option(names = {"-f", "--force"},
+            description = "Replace DIR if it is a directory that is not empty (the old one stays until the new "
+                    + "one is complete).")
+    boolean force;
+
+    @Option(names = "--block", paramLabel = "NAME",
+            description = "Extract only this RAM block: its name, or the part after its last / (vga.vram for "
+                    + "0000:00:02.0/vga.vram). An unknown name lists the blocks.")
     String block;
 
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", converter = Offsets.class,
             description = "Byte offset where the stream starts in FILE.")
     long offset;
 
@@ -54,9 +60,9 @@ public final class ExtractCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (MigrationInput in = MigrationInput.open(file, offset);
-             ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
+             ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             OutputOptions options = sync.apply(OutputOptions.defaults()).withHash(!noHash);
-            for (Extractor.Extracted x : Extractor.extract(in, dir, block, options)) {
+            for (Extractor.Extracted x : Extractor.extract(in, dir, block, options, force)) {
                 spec.commandLine().getOut().printf("%-24s %12d  %s  %s%n", x.name(), x.usedLength(),
                         x.sha256() != null ? x.sha256() : "-", x.file());
             }

@@ -3,6 +3,7 @@ package io.github.qmig.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.qmig.cli.ExitCode;
+import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
 import io.github.qmig.input.MigrationInput;
@@ -22,9 +23,6 @@ import java.util.concurrent.Callable;
         description = "Summarise a migration file: machine, capabilities, RAM blocks, record counts, sections.")
 public final class InfoCommand implements Callable<Integer> {
 
-    @Mixin
-    ProgressOption progress = new ProgressOption();
-
     @Spec
     CommandSpec spec;
 
@@ -34,7 +32,7 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object (field names are stable).")
     boolean json;
 
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", converter = Offsets.class,
             description = "Byte offset where the stream starts (as in file:PATH,offset=N).")
     long offset;
 
@@ -42,7 +40,7 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (MigrationInput in = MigrationInput.open(file, offset);
-             ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
+             ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             InfoReport report = InfoReport.of(in);
             if (json) {
                 ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

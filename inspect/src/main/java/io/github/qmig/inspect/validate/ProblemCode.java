@@ -19,6 +19,7 @@ public enum ProblemCode {
     /** Bytes after EOF or after the VMDESCRIPTION: QEMU never reads them. */
     TRAILING_DATA(MigrationFormatException.Code.TRAILING_DATA, Severity.WARNING),
     COMPRESSED_DATA_INVALID(MigrationFormatException.Code.COMPRESSED_DATA_INVALID),
+    UNSUPPORTED_COMPRESSION(MigrationFormatException.Code.UNSUPPORTED_COMPRESSION),
     IO_ERROR("io-error", Severity.ERROR),
     INTERNAL_ERROR("internal-error", Severity.ERROR),
     // sections and footers
