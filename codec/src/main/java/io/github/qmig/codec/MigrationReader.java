@@ -424,6 +424,14 @@ public final class MigrationReader implements Closeable, BodyContext {
         return new VmDescription(at, ByteBuffer.wrap(json), options.limits(), null, null);
     }
 
+    /**
+     * Whether the input was found to end with the EOF and VMDESCRIPTION records (seekable inputs,
+     * read ahead when the reader was made): what a complete save ends with. False for streams.
+     */
+    public boolean endsWithDescription() {
+        return trailing != null;
+    }
+
     /** Absolute offset of the next unread byte. */
     public long position() {
         return in.position();
