@@ -65,7 +65,8 @@ class Qcow2InputTest {
     void withoutASnapshotTheImageSaysWhichItHas() throws IOException {
         Path image = image();
         assertThatThrownBy(() -> open(image, null)).isInstanceOf(MigrationFormatException.class)
-                .hasMessageStartingWith(image + ": " + image + " is a qcow2 image; choose the internal snapshot")
+                .hasMessageStartingWith(image + ": a qcow2 image holds VM states in its internal snapshots only, choose "
+                        + "one with --snapshot ID|NAME or " + image + "@NAME")
                 .hasMessageContaining("1 's1-paused', 3 's3-hmp-running'");
         assertThatThrownBy(() -> open(image + "@nope", null)).hasMessageContaining("no snapshot has the ID or name 'nope'");
     }

@@ -23,10 +23,9 @@ public record SnapshotChoice(Qcow2Header image, Snapshot snapshot, String note) 
             throws MigrationFormatException {
         long table = h.nbSnapshots() > 0 ? h.snapshotsOffset() : 60;
         if (key == null) {
-            throw f.fail(Code.QCOW2_SNAPSHOT_UNAVAILABLE, table, "%s is a qcow2 image; %s", f.name(), all.isEmpty()
-                    ? "it has no internal snapshots, so no VM state"
-                    : "choose the internal snapshot whose VM state to read with --snapshot ID|NAME or "
-                            + f.name() + "@NAME (" + list(all) + ")");
+            throw f.fail(Code.QCOW2_SNAPSHOT_UNAVAILABLE, table, "a qcow2 image holds VM states in its internal "
+                    + "snapshots only, %s", all.isEmpty() ? "and this one has none"
+                    : "choose one with --snapshot ID|NAME or " + f.name() + "@NAME (" + list(all) + ")");
         }
         List<Snapshot> byId = all.stream().filter(s -> s.id().equals(key)).toList();
         List<Snapshot> byName = all.stream().filter(s -> s.name().equals(key)).toList();

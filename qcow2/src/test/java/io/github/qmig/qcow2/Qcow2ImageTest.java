@@ -137,7 +137,7 @@ class Qcow2ImageTest {
             assertThat(init.note()).contains("2 snapshots are named 'init'; snapshot 1 'init' is the one with VM state");
 
             assertThatThrownBy(() -> v3.choose(null)).isInstanceOf(MigrationFormatException.class)
-                    .hasMessageContaining("choose the internal snapshot")
+                    .hasMessageContaining("a qcow2 image holds VM states in its internal snapshots only, choose one with")
                     .hasMessageContaining("1 's1-paused', 3 's3-hmp-running', 4 's4-qmp-running', 5 's5-qmp-paused', "
                             + "6 's6-disk-only' (disk-only)")
                     .hasMessageEndingWith("at byte 0x" + Long.toHexString(v3.header().snapshotsOffset()));

@@ -3,6 +3,7 @@ package io.github.qmig.cli.command;
 import io.github.qmig.cli.ExitCode;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.cli.SyncOption;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.output.OutputOptions;
@@ -31,6 +32,9 @@ public final class ConvertCommand implements Callable<Integer> {
     @Mixin
     SyncOption sync = new SyncOption();
 
+    @Mixin
+    SnapshotOption snapshot = new SnapshotOption();
+
     /** Target layouts. */
     public enum Layout {
         stream, mapped_ram;
@@ -45,7 +49,7 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "stream or mapped-ram.")
     Layout to;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Input file, or - for standard input.")
+    @Parameters(index = "0", paramLabel = "IN", description = "Input file (or qcow2 image), or - for standard input.")
     String input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output file.")
@@ -72,7 +76,7 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--offset and --libvirt exclude each other: a libvirt image's stream follows its header");
         }
-        try (MigrationInput in = MigrationInput.open(input, inputOffset);
+        try (MigrationInput in = snapshot.open(input, inputOffset, spec.commandLine().getErr());
              ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
             OutputOptions options = sync.apply(OutputOptions.defaults());
             if (libvirt && in.libvirt() == null) {

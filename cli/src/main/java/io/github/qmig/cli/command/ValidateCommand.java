@@ -3,12 +3,14 @@ package io.github.qmig.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.qmig.cli.ExitCode;
+import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.inspect.validate.FileValidator;
 import io.github.qmig.inspect.validate.ValidateOptions;
 import io.github.qmig.inspect.validate.ValidationReport;
 import io.github.qmig.inspect.validate.ValidationReports;
 import io.github.qmig.output.AtomicOutput;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,8 +40,12 @@ public final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    SnapshotOption snapshot = new SnapshotOption();
+
     @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "Migration files (plain, zstd/gzip/xz, libvirt save images), or - for standard input.")
+            description = "Migration files (plain, zstd/gzip/xz, libvirt save images, qcow2 images with --snapshot "
+                    + "or as IMAGE@NAME), or - for standard input.")
     List<String> files;
 
     @Option(names = "--json", description = "Print JSON: one object per file, an array for several files.")
@@ -60,7 +66,8 @@ public final class ValidateCommand implements Callable<Integer> {
         if (offset < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--offset must not be negative");
         }
-        ValidateOptions options = ValidateOptions.defaults().withStrict(strict).withOffset(offset);
+        ValidateOptions options = ValidateOptions.defaults().withStrict(strict).withOffset(offset)
+                .withSnapshot(snapshot.snapshot());
         List<ValidationReport> reports = new ArrayList<>();
         for (String f : files) {
             reports.add(FileValidator.validate(f, options));
