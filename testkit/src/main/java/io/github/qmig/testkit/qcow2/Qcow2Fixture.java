@@ -107,8 +107,10 @@ public record Qcow2Fixture(String name, Path compressed, Path sidecar) {
 
     /**
      * Loads a migration file exported from this image into a fresh QEMU with the image's VM
-     * ({@code args}, the image itself a scratch copy of {@code image}), with {@code -incoming
-     * defer} and {@code migrate-incoming file:FILE}, and hashes its RAM.
+     * ({@code args}, or {@code load_args} in replay mode for a recording; the image itself a
+     * scratch copy of {@code image}), with {@code -incoming
+     * defer} and {@code migrate-incoming file:FILE} ({@code exec:cat FILE} for QEMU 7.2), and
+     * hashes its RAM.
      *
      * @param binary QEMU to load with (the 7.2 states load into QEMU 10 with their machine type)
      * @param machine the {@code -machine} value
@@ -119,8 +121,11 @@ public record Qcow2Fixture(String name, Path compressed, Path sidecar) {
         Path copy = Files.createDirectories(work).resolve("image.qcow2");
         Files.copy(image, copy, StandardCopyOption.REPLACE_EXISTING);
         List<String> args = new ArrayList<>();
-        for (JsonNode a : m.path("args")) {
-            args.add(a.asText().replace("${image}", copy.toString()));
+        for (JsonNode a : m.path(recordReplay() ? "load_args" : "args")) {
+            args.add(a.asText().replace("${image}", copy.toString()).replace(",rrsnapshot=init", ""));
+        }
+        if (recordReplay()) { // replay mode, with the log of the recording
+            Fixtures.decompress(compressed.resolveSibling(m.get("replay_log").asText()), work.resolve("replay.bin"));
         }
         TestGuest.build();
         try (QemuVm vm = QemuVm.builder().binary(binary).machine(machine)
@@ -130,7 +135,8 @@ public record Qcow2Fixture(String name, Path compressed, Path sidecar) {
             if (mappedRam) {
                 vm.setCapabilities(Map.of("mapped-ram", true));
             }
-            vm.migrateIncoming(QemuVm.fileUri(file, 0));
+            // QEMU 7.2 has no file: migration URI
+            vm.migrateIncoming(Qemu.qemu72().equals(binary) ? FixtureLoader.execUri(file, 0) : QemuVm.fileUri(file, 0));
             return GuestRam.snapshot(vm);
         }
     }
