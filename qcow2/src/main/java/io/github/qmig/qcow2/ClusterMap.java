@@ -32,13 +32,18 @@ final class ClusterMap {
 
     enum Kind { DATA, ZERO, COMPRESSED }
 
-    /** Virtual offsets {@code [start, end)} that read alike: the file from {@code host}, zeros, or one compressed cluster. */
+    /**
+     * Virtual offsets {@code [start, end)} that read alike: the file from {@code host}, zeros, or one
+     * compressed cluster; {@code entry} is where the L2 entry (or the L1 entry, for an unallocated
+     * L2 table) that says so lies in the file.
+     */
     static final class Run {
         Kind kind;
         long start;
         long end;
         long host;
         int compressedSize;
+        long entry;
 
         boolean holds(long v) {
             return v >= start && v < end;
@@ -87,10 +92,12 @@ final class ClusterMap {
         }
         long base = i << l1Shift;
         if (l2Offset == 0) {
+            r.entry = snapshot.l1TableOffset() + 8 * i;
             r.set(Kind.ZERO, base, Math.min(base + (1L << l1Shift), end), 0);
             return;
         }
         int k = (int) ((v - base) >>> clusterBits);
+        r.entry = l2Offset + (long) k * entryBytes;
         long cluster = base + ((long) k << clusterBits);
         long clusterEnd = Math.min(cluster + clusterSize, end);
         long e = l2[k * (entryBytes / 8)];

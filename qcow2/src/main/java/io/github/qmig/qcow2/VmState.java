@@ -165,9 +165,9 @@ public final class VmState implements PositionalInput {
                 map.locate(v, run);
                 long at = v - base;
                 if (run.kind == ClusterMap.Kind.ZERO) {
-                    return file.fail(Code.QCOW2_CLUSTER_INVALID, snapshot.entryOffset(), "bytes 0x%x to 0x%x of the VM "
-                            + "state of snapshot %s are not stored in the image (they read as zeros)", at,
-                            run.end - base, snapshot.describe());
+                    return file.fail(Code.QCOW2_CLUSTER_INVALID, run.entry, "bytes 0x%x to 0x%x of the VM state of "
+                            + "snapshot %s are not stored in the image (they read as zeros)", at, run.end - base,
+                            snapshot.describe());
                 }
                 if (run.kind == ClusterMap.Kind.DATA && run.host > file.size() - (run.end - run.start)) {
                     return file.fail(Code.TRUNCATED, file.size(), "bytes 0x%x to 0x%x of the VM state of snapshot %s lie"

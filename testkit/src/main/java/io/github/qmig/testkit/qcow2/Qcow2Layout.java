@@ -16,8 +16,8 @@ import java.util.List;
  */
 public final class Qcow2Layout {
 
-    /** One snapshot table entry: where it is and what it says of its VM state. */
-    public record Entry(long offset, long l1TableOffset, long l1Size, int extraDataSize, long vmStateSize,
+    /** One snapshot table entry: where it is (up to {@code end}, its name's end) and what it says of its VM state. */
+    public record Entry(long offset, long end, long l1TableOffset, long l1Size, int extraDataSize, long vmStateSize,
                         long diskSize) {
     }
 
@@ -51,8 +51,9 @@ public final class Qcow2Layout {
                 int extra = e.getInt(36);
                 long vmState = extra >= 8 ? e.getLong(40) : Integer.toUnsignedLong(e.getInt(32));
                 long disk = extra >= 16 ? e.getLong(48) : size;
-                entries.add(new Entry(at, e.getLong(0), Integer.toUnsignedLong(e.getInt(8)), extra, vmState, disk));
-                at += 40 + extra + (e.getShort(12) & 0xffff) + (e.getShort(14) & 0xffff);
+                long end = at + 40 + extra + (e.getShort(12) & 0xffff) + (e.getShort(14) & 0xffff);
+                entries.add(new Entry(at, end, e.getLong(0), Integer.toUnsignedLong(e.getInt(8)), extra, vmState, disk));
+                at = end;
             }
             return new Qcow2Layout(image, cb, (incompatible & 16) != 0, h.getLong(64), entries);
         }
