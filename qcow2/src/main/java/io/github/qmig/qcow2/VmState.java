@@ -136,7 +136,11 @@ public final class VmState implements PositionalInput {
                                 + " lie at 0x%x, past the end of the image (%d bytes)", v - base, v - base + n,
                                 snapshot.describe(), host, file.size());
                     }
-                    data.copyAt(host, dst, index, n);
+                    if (dst.hasArray()) {
+                        data.copyForward(host, dst.array(), dst.arrayOffset() + index, n); // the state runs forward
+                    } else {
+                        data.copyAt(host, dst, index, n);
+                    }
                 }
                 case ZERO -> {
                     for (int done = 0; done < n; done += ZEROS.length) {

@@ -200,6 +200,21 @@ final class FileWindows implements SeekableBytes {
         readAt(at, ByteBuffer.wrap(dst, off, len));
     }
 
+    /** Through the sequential window, as {@link ByteSource} reads (the window after it mapped ahead and touched). */
+    @Override
+    public void copyForward(long at, byte[] dst, int off, int len) throws IOException {
+        while (len > 0) {
+            int n = fill(at, dst, off, len);
+            if (n < 0) {
+                throw new MigrationFormatException(Code.TRUNCATED, name, at, -1, null, String.format(
+                        "input ends %d bytes before the end of a positional read", len));
+            }
+            at += n;
+            off += n;
+            len -= n;
+        }
+    }
+
     @Override
     public void copyAt(long at, ByteBuffer dst, int index, int len) throws IOException {
         if (inWindow(at, len)) {

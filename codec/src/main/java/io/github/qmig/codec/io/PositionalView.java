@@ -43,6 +43,11 @@ final class PositionalView implements SeekableBytes {
     }
 
     @Override
+    public void copyForward(long at, byte[] dst, int off, int len) throws IOException {
+        in.copyForward(at, dst, off, len);
+    }
+
+    @Override
     public void readAt(long at, ByteBuffer dst) throws IOException {
         in.readAt(at, dst);
     }
