@@ -25,6 +25,8 @@
 #      qmig convert --to mapped-ram      vs  cp STREAM
 #      qmig convert --to stream MAPPED   vs  cp MAPPED
 #      qmig extract STREAM               vs  cp STREAM
+#      qmig info IMAGE@bench             vs  cat STREAM > /dev/null   (the same guest as an internal
+#      qmig convert --to stream IMAGE@bench  vs  cp STREAM            snapshot of a qcow2 image)
 #    each of these three both as is (fsync before rename; extract also hashes every block) and
 #    with cp's guarantees (--no-sync, and --no-hash for extract), which the targets apply to;
 #      analyze-migration.py -f STREAM    (default mode; and -x, which extracts memory)
@@ -89,14 +91,15 @@ if [[ ! -s "$cp_file" ]]; then
   (cd "$here" && mvn -B -q -o -pl testkit dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null \
     || mvn -B -q -pl testkit dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null)
 fi
-save() { # MiB
+save() { # MiB [--qcow2]
   java -Dqmig.testdata="$here/testdata" -cp "$here/testkit/target/classes:$(cat "$cp_file")" \
-    io.github.qmig.testkit.BigSave --dir "$dir" --mem "$1" >&2
+    io.github.qmig.testkit.BigSave --dir "$dir" --mem "$@" >&2
 }
-save "$mem"
+save "$mem" --qcow2
 save "$small"
 S="$dir/stream-${mem}M.mig"
 M="$dir/mapped-ram-${mem}M.mig"
+Q="$dir/qcow2-${mem}M.qcow2@bench"
 S1="$dir/stream-${small}M.mig"
 M1="$dir/mapped-ram-${small}M.mig"
 out="$dir/out"
@@ -132,7 +135,7 @@ catf() { cat "$1" > /dev/null; }
 export -f catf
 
 echo "warming the page cache" >&2
-for f in "$S" "$M" "$S1" "$M1"; do cat "$f" > /dev/null; done
+for f in "$S" "$M" "$S1" "$M1" "${Q%@*}"; do cat "$f" > /dev/null; done
 if [[ -n "$analyze" && ! -f "$analyze" ]]; then
   echo "bench.sh: $analyze not found; skipping analyze-migration.py" >&2
   analyze=""
@@ -178,6 +181,11 @@ step_analyze() {
     clean; run "analyze-migration.py -x" bash -c 'cd "$0" && python3 "$1" -x -f "$2"' "$out" "$analyze" "$S"
   fi
 }
+# the same guest as an internal snapshot of a qcow2 image, its VM state read in place
+step_qcow2() {
+  run "qmig info qcow2 snapshot" "$qmig" info "$Q"
+  clean; run "qmig convert --no-sync --to stream (qcow2 snapshot)" "$qmig" convert --no-sync --to stream "$Q" -o "$out/converted"
+}
 # the small guest, for peak RSS against guest size
 step_small() {
   run "qmig info stream (small)" "$qmig" info "$S1"
@@ -186,7 +194,7 @@ step_small() {
   clean; run "qmig extract (small)" "$qmig" extract "$S1" -o "$out/x"
 }
 steps=(info_stream info_mapped convert_mapped convert_stream extract convert_mapped_nosync
-       convert_stream_nosync extract_nosync analyze small)
+       convert_stream_nosync extract_nosync analyze small qcow2)
 
 strides=() # the strides coprime with the number of steps: each such order visits every step
 for ((k = 1; k < ${#steps[@]}; k++)); do
@@ -257,6 +265,8 @@ info_row() { # qmig-label ref-label: the defaults (fsync; extract also hashes), 
   row "qmig convert --no-sync --to mapped-ram" "cp stream" "<=" 1.3
   row "qmig convert --no-sync --to stream" "cp mapped-ram" "<=" 1.3
   row "qmig extract --no-sync --no-hash" "cp stream (extract)" "<=" 1.3
+  row "qmig info qcow2 snapshot" "cat stream" "<=" 1.5
+  row "qmig convert --no-sync --to stream (qcow2 snapshot)" "cp stream" "<=" 1.3
   info_row "qmig convert --to mapped-ram" "cp stream"
   info_row "qmig convert --to stream" "cp mapped-ram"
   info_row "qmig extract" "cp stream (extract)"

@@ -206,11 +206,14 @@ function _picocli_qmig_info() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
-  local arg_opts="'--offset'"
+  local arg_opts="'--snapshot' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
     '--offset')
       return
       ;;
@@ -233,12 +236,15 @@ function _picocli_qmig_convert() {
 
   local commands=""
   local flag_opts="'--no-sync' '--normalize' '--libvirt' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
-  local arg_opts="'--to' '-o' '--output' '--output-offset' '--input-offset'"
+  local arg_opts="'--snapshot' '--to' '-o' '--output' '--output-offset' '--input-offset'"
   local LAYOUT_option_args=("stream" "mapped-ram") # --to values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
     '--to')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${LAYOUT_option_args[@]}" ) )
@@ -272,11 +278,14 @@ function _picocli_qmig_extract() {
 
   local commands=""
   local flag_opts="'--no-sync' '-f' '--force' '--no-hash' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
-  local arg_opts="'-o' '--output' '--block' '--offset'"
+  local arg_opts="'--snapshot' '-o' '--output' '--block' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
     '-o'|'--output')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -308,11 +317,14 @@ function _picocli_qmig_dump() {
 
   local commands=""
   local flag_opts="'--desc' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
-  local arg_opts="'--format' '--offset'"
+  local arg_opts="'--snapshot' '--format' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
     '--format')
       return
       ;;
@@ -338,11 +350,14 @@ function _picocli_qmig_validate() {
 
   local commands=""
   local flag_opts="'--json' '--strict' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
-  local arg_opts="'--junit' '--offset'"
+  local arg_opts="'--snapshot' '--junit' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
     '--junit')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames

@@ -73,7 +73,20 @@ public final class MigrationFormatException extends IOException {
         RAM_FLAGS_INVALID("ram-flags-invalid", Reason.CORRUPT),
         MAPPED_RAM_VERSION("mapped-ram-version", Reason.UNSUPPORTED_VERSION),
         MAPPED_RAM_PAGE_SIZE("mapped-ram-page-size", Reason.CORRUPT),
-        MAPPED_RAM_OFFSET_INVALID("mapped-ram-offset-invalid", Reason.CORRUPT);
+        MAPPED_RAM_OFFSET_INVALID("mapped-ram-offset-invalid", Reason.CORRUPT),
+        /** A qcow2 image this reader refuses: version, feature bits, encryption, external data file. */
+        QCOW2_UNSUPPORTED("qcow2-unsupported", Reason.UNSUPPORTED_VERSION),
+        /** A qcow2 header field out of its range (cluster size, header length, compression type, ...). */
+        QCOW2_HEADER_INVALID("qcow2-header-invalid", Reason.CORRUPT),
+        /** A qcow2 snapshot table entry that breaks the format (extra data, VM state past its L1 table, ...). */
+        QCOW2_SNAPSHOT_TABLE_INVALID("qcow2-snapshot-table-invalid", Reason.CORRUPT),
+        /** A qcow2 L1 or L2 entry of a VM state that breaks the format, or a compressed cluster that does not decode. */
+        QCOW2_CLUSTER_INVALID("qcow2-cluster-invalid", Reason.CORRUPT),
+        /**
+         * No VM state to read in a qcow2 image: no snapshot chosen, none with that ID or name, a name
+         * several snapshots share, a disk-only snapshot, or a snapshot asked of a file that is no image.
+         */
+        QCOW2_SNAPSHOT_UNAVAILABLE("qcow2-snapshot-unavailable", Reason.BAD_MAGIC);
 
         private final String id;
         private final Reason reason;

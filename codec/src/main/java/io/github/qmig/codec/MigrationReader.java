@@ -449,6 +449,14 @@ public final class MigrationReader implements Closeable, BodyContext {
         return new TrailingBytes(at, kind, size >= 0 ? size - at : -1, declared, ByteBuffer.wrap(head));
     }
 
+    /**
+     * Whether the input was found to end with the EOF and VMDESCRIPTION records (seekable inputs,
+     * read ahead when the reader was made): what a complete save ends with. False for streams.
+     */
+    public boolean endsWithDescription() {
+        return trailing != null;
+    }
+
     /** Absolute offset of the next unread byte. */
     public long position() {
         return in.position();

@@ -46,6 +46,12 @@ import java.util.Objects;
  *     VMDESCRIPTION comparison; more are counted only</td></tr>
  * <tr><td>{@link #maxRepeatedProblems()}</td><td>20</td><td>problems of one code listed before the rest are
  *     summarised</td></tr>
+ * <tr><td>{@link #maxQcow2Snapshots()}</td><td>65,536</td><td>snapshots in a qcow2 image's table (QEMU's
+ *     {@code QCOW_MAX_SNAPSHOTS})</td></tr>
+ * <tr><td>{@link #maxQcow2SnapshotTable()}</td><td>32 MiB</td><td>bytes of a qcow2 snapshot table, all kept in
+ *     memory (QEMU refuses more than 64 MiB; 65,536 snapshots with QEMU's longest names and IDs take 23 MiB)</td></tr>
+ * <tr><td>{@link #maxQcow2L1Size()}</td><td>4 Mi</td><td>entries of a snapshot's L1 table (QEMU's
+ *     {@code QCOW_MAX_L1_SIZE}, 32 MiB); only the entries over the VM state are read</td></tr>
  * </table>
  */
 public final class ReadLimits {
@@ -72,6 +78,9 @@ public final class ReadLimits {
     private final long maxTrackedPages;
     private final int maxTrackedSections;
     private final int maxRepeatedProblems;
+    private final int maxQcow2Snapshots;
+    private final int maxQcow2SnapshotTable;
+    private final int maxQcow2L1Size;
 
     private ReadLimits(Builder b) {
         this.maxVmDescription = b.maxVmDescription;
@@ -94,6 +103,9 @@ public final class ReadLimits {
         this.maxTrackedPages = b.maxTrackedPages;
         this.maxTrackedSections = b.maxTrackedSections;
         this.maxRepeatedProblems = b.maxRepeatedProblems;
+        this.maxQcow2Snapshots = b.maxQcow2Snapshots;
+        this.maxQcow2SnapshotTable = b.maxQcow2SnapshotTable;
+        this.maxQcow2L1Size = b.maxQcow2L1Size;
     }
 
     /** The defaults of the table above. */
@@ -198,6 +210,18 @@ public final class ReadLimits {
         return maxRepeatedProblems;
     }
 
+    public int maxQcow2Snapshots() {
+        return maxQcow2Snapshots;
+    }
+
+    public int maxQcow2SnapshotTable() {
+        return maxQcow2SnapshotTable;
+    }
+
+    public int maxQcow2L1Size() {
+        return maxQcow2L1Size;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ReadLimits l && new Builder(this).equals(new Builder(l));
@@ -230,6 +254,9 @@ public final class ReadLimits {
         private long maxTrackedPages = 1L << 30;
         private int maxTrackedSections = 1 << 16;
         private int maxRepeatedProblems = 20;
+        private int maxQcow2Snapshots = 1 << 16;
+        private int maxQcow2SnapshotTable = 32 << 20;
+        private int maxQcow2L1Size = 4 << 20;
 
         private Builder() {
         }
@@ -255,6 +282,9 @@ public final class ReadLimits {
             maxTrackedPages = l.maxTrackedPages;
             maxTrackedSections = l.maxTrackedSections;
             maxRepeatedProblems = l.maxRepeatedProblems;
+            maxQcow2Snapshots = l.maxQcow2Snapshots;
+            maxQcow2SnapshotTable = l.maxQcow2SnapshotTable;
+            maxQcow2L1Size = l.maxQcow2L1Size;
         }
 
         private static int check(int n) {
@@ -371,6 +401,21 @@ public final class ReadLimits {
             return this;
         }
 
+        public Builder maxQcow2Snapshots(int n) {
+            maxQcow2Snapshots = check(n);
+            return this;
+        }
+
+        public Builder maxQcow2SnapshotTable(int n) {
+            maxQcow2SnapshotTable = check(n);
+            return this;
+        }
+
+        public Builder maxQcow2L1Size(int n) {
+            maxQcow2L1Size = check(n);
+            return this;
+        }
+
         public ReadLimits build() {
             return new ReadLimits(this);
         }
@@ -379,7 +424,8 @@ public final class ReadLimits {
             return new long[] {maxVmDescription, maxVmDescriptionDevices, maxVmDescriptionNodes, maxVmDescriptionDepth,
                 maxStringLength, maxArrayElements, maxScannedPayload, maxConfiguration, maxCapabilities, maxSectionIds, maxRamBlocks,
                 maxPageSize, maxBitmapBytes, maxCompressedPage, maxLibvirtData, maxSectionBuffer, maxBufferedPayload,
-                maxTrackedPages, maxTrackedSections, maxRepeatedProblems};
+                maxTrackedPages, maxTrackedSections, maxRepeatedProblems, maxQcow2Snapshots, maxQcow2SnapshotTable,
+                maxQcow2L1Size};
         }
 
         @Override

@@ -4,6 +4,7 @@ import io.github.qmig.cli.ExitCode;
 import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.cli.SyncOption;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.output.OutputOptions;
@@ -28,6 +29,9 @@ public final class ConvertCommand implements Callable<Integer> {
     @Mixin
     SyncOption sync = new SyncOption();
 
+    @Mixin
+    SnapshotOption snapshot = new SnapshotOption();
+
     /** Target layouts. */
     public enum Layout {
         stream, mapped_ram;
@@ -42,7 +46,7 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "stream or mapped-ram.")
     Layout to;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Input file, or - for standard input.")
+    @Parameters(index = "0", paramLabel = "IN", description = "Input file (or qcow2 image), or - for standard input.")
     String input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
@@ -86,7 +90,7 @@ public final class ConvertCommand implements Callable<Integer> {
         if (normalize && to != Layout.stream) {
             throw new ParameterException(spec.commandLine(), "--normalize goes with --to stream");
         }
-        try (MigrationInput in = MigrationInput.open(input, inputOffset);
+        try (MigrationInput in = snapshot.open(input, inputOffset, spec.commandLine().getErr());
              ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             OutputOptions options = sync.apply(OutputOptions.defaults());
             if (libvirt && in.libvirt() == null) {

@@ -6,6 +6,7 @@ import io.github.qmig.cli.ExitCode;
 import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.codec.ReadLimits;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.inspect.dump.AnalyzeMigrationRenderer;
@@ -31,13 +32,16 @@ import java.util.concurrent.Callable;
                 + "(-d state), --desc what it prints with -d desc."})
 public final class DumpCommand implements Callable<Integer> {
 
+    @Mixin
+    SnapshotOption snapshot = new SnapshotOption();
+
     static final String QMIG = "qmig";
     static final String ANALYZE = "analyze-migration";
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Migration file, or - for standard input.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Migration file (or qcow2 image), or - for standard input.")
     String file;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = QMIG,
@@ -60,7 +64,7 @@ public final class DumpCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         MigrationDump dump;
-        try (MigrationInput in = MigrationInput.open(file, offset);
+        try (MigrationInput in = snapshot.open(file, offset, spec.commandLine().getErr());
              ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             dump = DumpCollector.read(in, ReadLimits.defaults());
         }

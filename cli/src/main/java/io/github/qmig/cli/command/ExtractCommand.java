@@ -4,6 +4,7 @@ import io.github.qmig.cli.ExitCode;
 import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.cli.SyncOption;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.output.OutputOptions;
@@ -27,10 +28,13 @@ public final class ExtractCommand implements Callable<Integer> {
     @Mixin
     SyncOption sync = new SyncOption();
 
+    @Mixin
+    SnapshotOption snapshot = new SnapshotOption();
+
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Migration file, or - for standard input.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Migration file (or qcow2 image), or - for standard input.")
     String file;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
@@ -59,7 +63,7 @@ public final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (MigrationInput in = MigrationInput.open(file, offset);
+        try (MigrationInput in = snapshot.open(file, offset, spec.commandLine().getErr());
              ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             OutputOptions options = sync.apply(OutputOptions.defaults()).withHash(!noHash);
             for (Extractor.Extracted x : Extractor.extract(in, dir, block, options, force)) {

@@ -3,8 +3,9 @@ package io.github.qmig.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.qmig.cli.ExitCode;
-import io.github.qmig.codec.io.ByteSink;
 import io.github.qmig.cli.Offsets;
+import io.github.qmig.cli.SnapshotOption;
+import io.github.qmig.codec.io.ByteSink;
 import io.github.qmig.inspect.validate.FileValidator;
 import io.github.qmig.inspect.validate.ValidateOptions;
 import io.github.qmig.inspect.validate.ValidationReport;
@@ -12,6 +13,7 @@ import io.github.qmig.inspect.validate.ValidationReports;
 import io.github.qmig.output.Output;
 import io.github.qmig.output.OutputOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,8 +44,12 @@ public final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    SnapshotOption snapshot = new SnapshotOption();
+
     @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "Migration files (plain, zstd/gzip/xz, libvirt save images), or - for standard input.")
+            description = "Migration files (plain, zstd/gzip/xz, libvirt save images, qcow2 images with --snapshot "
+                    + "or as IMAGE@NAME), or - for standard input.")
     List<String> files;
 
     @Option(names = "--json", description = "Print JSON: one object per file, an array for several files.")
@@ -61,7 +67,8 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ValidateOptions options = ValidateOptions.defaults().withStrict(strict).withOffset(offset);
+        ValidateOptions options = ValidateOptions.defaults().withStrict(strict).withOffset(offset)
+                .withSnapshot(snapshot.snapshot());
         Path[] inputs = files.stream().filter(f -> !f.equals("-")).map(Path::of).toArray(Path[]::new);
         // The report's place is checked before the (possibly long) validation, not after it.
         try (Output report = junit != null ? Output.open(junit.toString(), OutputOptions.defaults(), false, inputs) : null) {

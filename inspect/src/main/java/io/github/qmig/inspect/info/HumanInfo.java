@@ -3,8 +3,11 @@ package io.github.qmig.inspect.info;
 import io.github.qmig.input.Compression;
 import io.github.qmig.input.LibvirtHeader;
 import io.github.qmig.input.MigrationInput;
+import io.github.qmig.qcow2.Snapshot;
+import io.github.qmig.qcow2.SnapshotChoice;
 import io.github.qmig.ramblock.RamPage;
 
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -83,6 +86,13 @@ public final class HumanInfo {
 
     /** How the stream was wrapped, or null for a plain file or pipe. */
     private static String source(MigrationInput in) {
+        SnapshotChoice c = in.qcow2();
+        if (c != null) {
+            Snapshot s = c.snapshot();
+            return String.format(Locale.ROOT, "qcow2 image v%d, VM state of snapshot %s, taken %s, VM clock %s",
+                    c.image().version(), s.describe(), QemuSnapshotColumns.date(s.dateSec(), ZoneId.systemDefault()),
+                    QemuSnapshotColumns.clock(s.vmClockNsec()));
+        }
         LibvirtHeader h = in.libvirt();
         String outer = in.outer() == Compression.NONE ? "" : in.outer().name().toLowerCase(Locale.ROOT) + "-compressed ";
         if (h == null) {

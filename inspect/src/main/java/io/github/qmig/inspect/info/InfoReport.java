@@ -7,6 +7,7 @@ import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.input.LibvirtHeader;
 import io.github.qmig.input.MigrationInput;
+import io.github.qmig.qcow2.SnapshotChoice;
 import io.github.qmig.ramblock.RamPage;
 import io.github.qmig.ramblock.RamSectionCodec;
 
@@ -140,6 +141,14 @@ public final class InfoReport {
             lv.put("was_running", h.wasRunning());
             lv.put("complete", h.complete());
             lv.put("domain_xml", h.domainXml());
+        }
+        SnapshotChoice c = input.qcow2();
+        if (c != null) {
+            ObjectNode q = o.putObject("qcow2");
+            SnapshotListing.image(q, c.image());
+            ObjectNode sn = q.putObject("snapshot");
+            SnapshotListing.snapshot(sn, c.snapshot());
+            sn.put("note", c.note());
         }
         if (error != null) {
             ObjectNode err = o.putObject("error");

@@ -79,7 +79,12 @@ public enum ProblemCode {
     MAPPED_RAM_BITMAP_EXCESS("mapped-ram-bitmap-excess", Severity.ERROR),
     MAPPED_RAM_CAPABILITY_MISSING("mapped-ram-capability-missing", Severity.ERROR),
     // wrappers
-    LIBVIRT_SAVE_INCOMPLETE("libvirt-save-incomplete", Severity.ERROR);
+    LIBVIRT_SAVE_INCOMPLETE("libvirt-save-incomplete", Severity.ERROR),
+    QCOW2_UNSUPPORTED(MigrationFormatException.Code.QCOW2_UNSUPPORTED),
+    QCOW2_HEADER_INVALID(MigrationFormatException.Code.QCOW2_HEADER_INVALID),
+    QCOW2_SNAPSHOT_TABLE_INVALID(MigrationFormatException.Code.QCOW2_SNAPSHOT_TABLE_INVALID),
+    QCOW2_CLUSTER_INVALID(MigrationFormatException.Code.QCOW2_CLUSTER_INVALID),
+    QCOW2_SNAPSHOT_UNAVAILABLE(MigrationFormatException.Code.QCOW2_SNAPSHOT_UNAVAILABLE);
 
     private final String id;
     private final Severity severity;
