@@ -43,6 +43,12 @@ import java.util.Objects;
  *     VMDESCRIPTION comparison; more are counted only</td></tr>
  * <tr><td>{@link #maxRepeatedProblems()}</td><td>20</td><td>problems of one code listed before the rest are
  *     summarised</td></tr>
+ * <tr><td>{@link #maxSchemaBytes()}</td><td>64 MiB</td><td>bytes of a QEMU {@code -dump-vmstate} schema
+ *     ({@code compat}; QEMU 10: 0.8 MB)</td></tr>
+ * <tr><td>{@link #maxSchemaNodes()}</td><td>4 Mi</td><td>objects, arrays and values of a parsed schema (QEMU 10:
+ *     ~25,000)</td></tr>
+ * <tr><td>{@link #maxTargetOutput()}</td><td>4 MiB</td><td>bytes kept of what a target QEMU prints or answers
+ *     ({@code compat}: {@code --version}, {@code -machine help}, its error output, one QMP message)</td></tr>
  * </table>
  */
 public final class ReadLimits {
@@ -68,6 +74,9 @@ public final class ReadLimits {
     private final long maxTrackedPages;
     private final int maxTrackedSections;
     private final int maxRepeatedProblems;
+    private final int maxSchemaBytes;
+    private final int maxSchemaNodes;
+    private final int maxTargetOutput;
 
     private ReadLimits(Builder b) {
         this.maxVmDescription = b.maxVmDescription;
@@ -89,6 +98,9 @@ public final class ReadLimits {
         this.maxTrackedPages = b.maxTrackedPages;
         this.maxTrackedSections = b.maxTrackedSections;
         this.maxRepeatedProblems = b.maxRepeatedProblems;
+        this.maxSchemaBytes = b.maxSchemaBytes;
+        this.maxSchemaNodes = b.maxSchemaNodes;
+        this.maxTargetOutput = b.maxTargetOutput;
     }
 
     /** The defaults of the table above. */
@@ -189,6 +201,18 @@ public final class ReadLimits {
         return maxRepeatedProblems;
     }
 
+    public int maxSchemaBytes() {
+        return maxSchemaBytes;
+    }
+
+    public int maxSchemaNodes() {
+        return maxSchemaNodes;
+    }
+
+    public int maxTargetOutput() {
+        return maxTargetOutput;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ReadLimits l && new Builder(this).equals(new Builder(l));
@@ -220,6 +244,9 @@ public final class ReadLimits {
         private long maxTrackedPages = 1L << 30;
         private int maxTrackedSections = 1 << 16;
         private int maxRepeatedProblems = 20;
+        private int maxSchemaBytes = 64 << 20;
+        private int maxSchemaNodes = 4 << 20;
+        private int maxTargetOutput = 4 << 20;
 
         private Builder() {
         }
@@ -244,6 +271,9 @@ public final class ReadLimits {
             maxTrackedPages = l.maxTrackedPages;
             maxTrackedSections = l.maxTrackedSections;
             maxRepeatedProblems = l.maxRepeatedProblems;
+            maxSchemaBytes = l.maxSchemaBytes;
+            maxSchemaNodes = l.maxSchemaNodes;
+            maxTargetOutput = l.maxTargetOutput;
         }
 
         private static int check(int n) {
@@ -355,6 +385,21 @@ public final class ReadLimits {
             return this;
         }
 
+        public Builder maxSchemaBytes(int n) {
+            maxSchemaBytes = check(n);
+            return this;
+        }
+
+        public Builder maxSchemaNodes(int n) {
+            maxSchemaNodes = check(n);
+            return this;
+        }
+
+        public Builder maxTargetOutput(int n) {
+            maxTargetOutput = check(n);
+            return this;
+        }
+
         public ReadLimits build() {
             return new ReadLimits(this);
         }
@@ -363,7 +408,8 @@ public final class ReadLimits {
             return new long[] {maxVmDescription, maxVmDescriptionDevices, maxVmDescriptionNodes, maxVmDescriptionDepth,
                 maxStringLength, maxArrayElements, maxConfiguration, maxCapabilities, maxSectionIds, maxRamBlocks,
                 maxPageSize, maxBitmapBytes, maxCompressedPage, maxLibvirtData, maxSectionBuffer, maxBufferedPayload,
-                maxTrackedPages, maxTrackedSections, maxRepeatedProblems};
+                maxTrackedPages, maxTrackedSections, maxRepeatedProblems, maxSchemaBytes, maxSchemaNodes,
+                maxTargetOutput};
         }
 
         @Override

@@ -4,8 +4,10 @@ import com.github.luben.zstd.ZstdInputStream;
 import org.tukaani.xz.XZInputStream;
 
 import java.io.IOException;
+import java.io.EOFException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /** Compression formats recognised by their magic bytes, never by file name. */
 public enum Compression {
@@ -49,6 +51,17 @@ public enum Compression {
             // the heap; xz -9 needs 65 MiB) so a hostile header fails with MemoryLimitException.
             case XZ -> new XZInputStream(in, (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 4 / 1024));
         };
+    }
+
+    /**
+     * Whether {@code e}, thrown while reading a decompressing stream, says the compressed data is
+     * corrupt or cut short (gzip, xz and zstd each have their own exceptions), not that the file
+     * could not be read.
+     */
+    public static boolean isCorruptData(IOException e) {
+        String cls = e.getClass().getName();
+        return e instanceof ZipException || e instanceof EOFException || cls.startsWith("org.tukaani.xz.")
+                || cls.startsWith("com.github.luben.zstd.");
     }
 
     /** libvirt's {@code format} field for this compression, for sources inside a save image. */
