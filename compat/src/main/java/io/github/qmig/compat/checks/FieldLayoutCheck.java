@@ -45,7 +45,7 @@ public final class FieldLayoutCheck implements Check {
         if (local == null) {
             out.add(CompatCode.FIELDS_UNCHECKED, -1, "the field layouts of the file's sections are not compared: the "
                     + "bytes a target reads depend on its properties, which only a probe's save tells (the schema "
-                    + "gives C sizes); probe it with --qemu BINARY -- ITS-ARGS");
+                    + "gives C sizes); %s", Problems.probeIt(target));
             return;
         }
         for (StreamFacts.Section s : file.sections()) {
@@ -88,22 +88,25 @@ public final class FieldLayoutCheck implements Check {
                 : "an unknown section type or a failing field after it; the message depends on the bytes";
     }
 
-    /** {@code : only in the file core.timadj (8 bytes)}, fields compared by name as a hint. */
+    /**
+     * {@code ; in the file only: core.timadj (8 bytes)}: a hint, fields compared by name, where a
+     * field of one side and one of the other of equal bytes are taken for a rename and left out.
+     */
     private static String difference(Vmsd mine, Vmsd theirs) {
         Map<String, Long> a = bytesByName(mine);
         Map<String, Long> b = bytesByName(theirs);
-        List<String> onlyMine = new ArrayList<>();
-        List<String> onlyTheirs = new ArrayList<>();
-        a.forEach((k, v) -> {
-            if (!v.equals(b.get(k))) {
-                onlyMine.add(k + " (" + v + " bytes)");
+        List<Map.Entry<String, Long>> onlyMine = new ArrayList<>();
+        List<Map.Entry<String, Long>> onlyTheirs = new ArrayList<>();
+        a.entrySet().stream().filter(e -> !e.getValue().equals(b.get(e.getKey()))).forEach(onlyMine::add);
+        b.entrySet().stream().filter(e -> !e.getValue().equals(a.get(e.getKey()))).forEach(onlyTheirs::add);
+        for (var it = onlyMine.iterator(); it.hasNext(); ) {
+            long bytes = it.next().getValue();
+            var twin = onlyTheirs.stream().filter(e -> e.getValue() == bytes).findFirst();
+            if (twin.isPresent()) {
+                onlyTheirs.remove(twin.get());
+                it.remove();
             }
-        });
-        b.forEach((k, v) -> {
-            if (!v.equals(a.get(k))) {
-                onlyTheirs.add(k + " (" + v + " bytes)");
-            }
-        });
+        }
         StringBuilder sb = new StringBuilder();
         if (!onlyMine.isEmpty()) {
             sb.append("; in the file only: ").append(shown(onlyMine));
@@ -114,7 +117,8 @@ public final class FieldLayoutCheck implements Check {
         return sb.toString();
     }
 
-    private static String shown(List<String> names) {
+    private static String shown(List<Map.Entry<String, Long>> fields) {
+        List<String> names = fields.stream().map(e -> e.getKey() + " (" + e.getValue() + " bytes)").toList();
         List<String> head = names.subList(0, Math.min(NAMES_SHOWN, names.size()));
         return String.join(", ", head) + (names.size() > NAMES_SHOWN ? " and " + (names.size() - NAMES_SHOWN) + " more" : "");
     }

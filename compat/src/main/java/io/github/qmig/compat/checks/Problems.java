@@ -43,6 +43,12 @@ public final class Problems {
         return List.copyOf(out);
     }
 
+    /** How an undecided check ends: what would decide it. */
+    static String probeIt(io.github.qmig.compat.qemu.Target target) {
+        return target.probe() != null && !target.probe().started() ? "the probe did not start the target"
+                : "probe it with --qemu BINARY -- ITS-ARGS";
+    }
+
     /** {@code " (QEMU: text)"}: how every message ends, with what QEMU itself prints. */
     static String qemu(String format, Object... args) {
         return " (QEMU: " + (args.length == 0 ? format : String.format(format, args)) + ")";

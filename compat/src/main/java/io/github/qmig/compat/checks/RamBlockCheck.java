@@ -32,8 +32,8 @@ public final class RamBlockCheck implements Check {
         if (!target.probed()) {
             out.add(CompatCode.RAM_BLOCKS_UNCHECKED, RAM, 0, -1, "the file's %d RAM blocks (%s of %d MiB first) are "
                     + "not checked: which blocks the target has and their sizes follow from its command line (-m, "
-                    + "devices and their ROMs); probe it with --qemu BINARY -- ITS-ARGS", blocks.size(),
-                    blocks.get(0).name(), blocks.get(0).length() >> 20);
+                    + "devices and their ROMs); %s", blocks.size(), blocks.get(0).name(), blocks.get(0).length() >> 20,
+                    Problems.probeIt(target));
             return;
         }
         Map<String, RamBlockInfo> local = target.probe().blocksByName();

@@ -87,8 +87,8 @@ public final class SectionCheck implements Check {
         }
         if (local == null && checked > 0) {
             out.add(CompatCode.SECTIONS_UNCHECKED, -1, "whether the target has each of the file's %d device sections "
-                    + "is not checked: its command line decides which devices exist and where; probe it with --qemu "
-                    + "BINARY -- ITS-ARGS%s", checked, undescribed.isEmpty() ? ""
+                    + "is not checked: its command line decides which devices exist and where; %s%s", checked,
+                    Problems.probeIt(target), undescribed.isEmpty() ? ""
                     : "; the schema describes none of " + String.join(", ", undescribed)
                     + " (not devices, or devices that register their state themselves), so their versions are not "
                     + "checked either");
