@@ -67,6 +67,10 @@ public final class Compat {
         Problems out = new Problems();
         if (unreadable != null) {
             out.add(unreadable);
+            if (facts.headerOffset() < 0) { // not a migration stream at all: nothing else to judge
+                return new CompatReport(name, target.version().toString(), target.machineName(), target.probed(),
+                        out.sorted());
+            }
         }
         for (Check c : CHECKS) {
             c.check(facts, target, out);
