@@ -1,6 +1,5 @@
 package io.github.qmig.compat.qemu;
 
-import io.github.qmig.codec.SectionType;
 import io.github.qmig.codec.vmdesc.Description;
 import io.github.qmig.compat.StreamFacts;
 
@@ -80,9 +79,7 @@ public record Probe(String startError, String machineClass, boolean configuratio
         }
         List<Section> sections = new ArrayList<>();
         for (StreamFacts.Section s : save.sections()) {
-            if (s.type() == SectionType.START || s.type() == SectionType.FULL) {
-                sections.add(new Section(s.idstr(), s.instance(), s.version()));
-            }
+            sections.add(new Section(s.idstr(), s.instance(), s.version()));
         }
         Integer pageBits = save.configuration() == null ? null
                 : save.configuration().targetPageBits().isPresent() ? save.configuration().targetPageBits().getAsInt()
