@@ -29,7 +29,7 @@ import java.util.Map;
  * the RAM block list, whether sections end with footers, the record kinds and commands that a
  * loader may not read, every START/FULL section with where its payload lies, and the
  * VMDESCRIPTION. The same facts serve for the saved file and for the save a probed target makes of
- * itself. Memory: per section and per block, bounded by {@code maxSections}; never a page.
+ * itself. Memory: per section and per block, each list bounded by {@code maxKept}; never a page.
  */
 public final class StreamFacts implements EventConsumer {
 
@@ -58,7 +58,7 @@ public final class StreamFacts implements EventConsumer {
     public record Record(long offset, int value, int length) {
     }
 
-    private final int maxSections;
+    private final int maxKept;
     private long headerOffset = -1;
     private Configuration configuration;
     private final List<Block> blocks = new ArrayList<>();
@@ -76,9 +76,9 @@ public final class StreamFacts implements EventConsumer {
     private Description description;
     private MigrationFormatException descriptionError;
 
-    /** @param maxSections START/FULL sections kept (more are counted only) */
-    public StreamFacts(int maxSections) {
-        this.maxSections = maxSections;
+    /** @param maxKept START/FULL sections, and RAM block list entries, kept (more sections are counted only) */
+    public StreamFacts(int maxKept) {
+        this.maxKept = maxKept;
     }
 
     @Override
@@ -89,7 +89,9 @@ public final class StreamFacts implements EventConsumer {
             configuration = c;
             mappedRam |= c.hasCapability("mapped-ram");
         } else if (e instanceof RamBlockEntry b) {
-            blocks.add(new Block(b.block().idstr(), b.block().usedLength(), b.offset()));
+            if (blocks.size() < maxKept) { // QEMU sends one list; a hostile file may repeat it
+                blocks.add(new Block(b.block().idstr(), b.block().usedLength(), b.offset()));
+            }
         } else if (e instanceof MappedRamBlock) {
             mappedRam = true;
         } else if (e instanceof RamPage p) {
@@ -129,7 +131,7 @@ public final class StreamFacts implements EventConsumer {
             return;
         }
         int k = t == SectionType.FULL ? fullSections++ : -1;
-        if (sections.size() >= maxSections) {
+        if (sections.size() >= maxKept) {
             untracked++;
             return;
         }
@@ -187,12 +189,12 @@ public final class StreamFacts implements EventConsumer {
         return List.copyOf(commands.values());
     }
 
-    /** The START and FULL sections in stream order (the first {@code maxSections}). */
+    /** The START and FULL sections in stream order (the first {@code maxKept}). */
     public List<Section> sections() {
         return List.copyOf(sections);
     }
 
-    /** START/FULL sections beyond {@code maxSections}, counted only. */
+    /** START/FULL sections beyond {@code maxKept}, counted only. */
     public int untrackedSections() {
         return untracked;
     }
