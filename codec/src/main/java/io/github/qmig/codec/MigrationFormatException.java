@@ -60,6 +60,8 @@ public final class MigrationFormatException extends IOException {
         COMMAND_INVALID("command-invalid", Reason.CORRUPT),
         /** The VMDESCRIPTION JSON is malformed or does not describe the stream. */
         VMDESC_INVALID("vmdesc-invalid", Reason.CORRUPT),
+        /** A stream without RAM where RAM is needed (device state only, or a damaged RAM section). */
+        RAM_ABSENT("ram-absent", Reason.CORRUPT),
         RAM_SIZE_MISMATCH("ram-size-mismatch", Reason.CORRUPT),
         RAM_BLOCK_NAME_INVALID("ram-block-name-invalid", Reason.CORRUPT),
         RAM_BLOCK_UNKNOWN("ram-block-unknown", Reason.CORRUPT),

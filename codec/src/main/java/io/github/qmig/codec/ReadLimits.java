@@ -24,6 +24,9 @@ import java.util.Objects;
  *     subsections) in the JSON and in device payloads</td></tr>
  * <tr><td>{@link #maxStringLength()}</td><td>64 KiB</td><td>one JSON string or name</td></tr>
  * <tr><td>{@link #maxArrayElements()}</td><td>16 Mi</td><td>elements of one vmstate array field decoded</td></tr>
+ * <tr><td>{@link #maxScannedPayload()}</td><td>256 MiB</td><td>bytes of one device payload delimited by
+ *     scanning for its end (no VMDESCRIPTION): reading stops there instead of running to the end of a
+ *     damaged input</td></tr>
  * <tr><td>{@link #maxConfiguration()}</td><td>1 MiB</td><td>bytes of the CONFIGURATION record</td></tr>
  * <tr><td>{@link #maxCapabilities()}</td><td>64</td><td>capabilities listed in the configuration</td></tr>
  * <tr><td>{@link #maxSectionIds()}</td><td>65,536</td><td>distinct section ids in one stream</td></tr>
@@ -61,6 +64,7 @@ public final class ReadLimits {
     private final int maxVmDescriptionDepth;
     private final int maxStringLength;
     private final long maxArrayElements;
+    private final long maxScannedPayload;
     private final int maxConfiguration;
     private final int maxCapabilities;
     private final int maxSectionIds;
@@ -85,6 +89,7 @@ public final class ReadLimits {
         this.maxVmDescriptionDepth = b.maxVmDescriptionDepth;
         this.maxStringLength = b.maxStringLength;
         this.maxArrayElements = b.maxArrayElements;
+        this.maxScannedPayload = b.maxScannedPayload;
         this.maxConfiguration = b.maxConfiguration;
         this.maxCapabilities = b.maxCapabilities;
         this.maxSectionIds = b.maxSectionIds;
@@ -147,6 +152,10 @@ public final class ReadLimits {
 
     public long maxArrayElements() {
         return maxArrayElements;
+    }
+
+    public long maxScannedPayload() {
+        return maxScannedPayload;
     }
 
     public int maxConfiguration() {
@@ -231,6 +240,7 @@ public final class ReadLimits {
         private int maxVmDescriptionDepth = 64;
         private int maxStringLength = 1 << 16;
         private long maxArrayElements = 1 << 24;
+        private long maxScannedPayload = 256L << 20;
         private int maxConfiguration = 1 << 20;
         private int maxCapabilities = 64;
         private int maxSectionIds = 1 << 16;
@@ -258,6 +268,7 @@ public final class ReadLimits {
             maxVmDescriptionDepth = l.maxVmDescriptionDepth;
             maxStringLength = l.maxStringLength;
             maxArrayElements = l.maxArrayElements;
+            maxScannedPayload = l.maxScannedPayload;
             maxConfiguration = l.maxConfiguration;
             maxCapabilities = l.maxCapabilities;
             maxSectionIds = l.maxSectionIds;
@@ -317,6 +328,11 @@ public final class ReadLimits {
 
         public Builder maxArrayElements(long n) {
             maxArrayElements = check(n);
+            return this;
+        }
+
+        public Builder maxScannedPayload(long n) {
+            maxScannedPayload = check(n);
             return this;
         }
 
@@ -406,7 +422,7 @@ public final class ReadLimits {
 
         private long[] values() {
             return new long[] {maxVmDescription, maxVmDescriptionDevices, maxVmDescriptionNodes, maxVmDescriptionDepth,
-                maxStringLength, maxArrayElements, maxConfiguration, maxCapabilities, maxSectionIds, maxRamBlocks,
+                maxStringLength, maxArrayElements, maxScannedPayload, maxConfiguration, maxCapabilities, maxSectionIds, maxRamBlocks,
                 maxPageSize, maxBitmapBytes, maxCompressedPage, maxLibvirtData, maxSectionBuffer, maxBufferedPayload,
                 maxTrackedPages, maxTrackedSections, maxRepeatedProblems, maxSchemaBytes, maxSchemaNodes,
                 maxTargetOutput};

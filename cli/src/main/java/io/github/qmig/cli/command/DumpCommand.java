@@ -69,7 +69,8 @@ public final class DumpCommand implements Callable<Integer> {
         if (desc) {
             String text = AnalyzeMigrationRenderer.desc(dump);
             if (text == null) {
-                spec.commandLine().getErr().println("qmig: " + dump.source() + " has no VMDESCRIPTION");
+                spec.commandLine().getErr().println("qmig: " + (dump.descriptionError() != null
+                        ? dump.descriptionError() : dump.source() + " has no VMDESCRIPTION"));
                 text = "null\n";
             }
             out.print(text);

@@ -341,6 +341,24 @@ public final class ByteSource implements Closeable {
         }
     }
 
+    /** Consumes bytes into {@code dst} until it is full or the input ends; returns how many. */
+    public int readUpTo(byte[] dst) throws IOException {
+        int off = 0;
+        while (off < dst.length) {
+            int want = Math.min(dst.length - off, buf.length);
+            if (!ensure(want)) {
+                want = available();
+                if (want == 0) {
+                    break;
+                }
+            }
+            System.arraycopy(buf, pos, dst, off, want);
+            pos += want;
+            off += want;
+        }
+        return off;
+    }
+
     /** QEMU's counted string: u8 length + bytes, decoded byte for byte (ISO-8859-1). */
     public String readCountedString() throws IOException {
         int n = readU8();

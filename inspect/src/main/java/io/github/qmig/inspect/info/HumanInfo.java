@@ -34,6 +34,9 @@ public final class HumanInfo {
                 s.ramIterations, s.ramIterations == 1 ? "" : "s", s.footers > 0 ? "on" : "off",
                 s.vmdesc ? "present (" + bytes(s.vmdescBytes) + ")" : "absent");
         row(b, "Stream", shape);
+        if (s.trailing != null) {
+            row(b, "Trailing", trailing(s.trailing));
+        }
         if (!s.commands.isEmpty()) {
             StringBuilder c = new StringBuilder();
             s.commands.forEach((k, v) -> c.append(c.length() > 0 ? ", " : "").append(k).append(v > 1 ? " x" + v : ""));
@@ -63,6 +66,19 @@ public final class HumanInfo {
             b.append('\n').append("Error: ").append(report.error().getMessage()).append('\n');
         }
         return b.toString();
+    }
+
+    /** The bytes after the stream, in words; QEMU never reads them. */
+    private static String trailing(io.github.qmig.codec.TrailingBytes t) {
+        String n = t.length() >= 0 ? bytes(t.length()) + " " : "";
+        String what = switch (t.kind()) {
+            case AFTER_EOF -> n + "after the EOF record, not a VMDESCRIPTION";
+            case AFTER_DESCRIPTION -> n + "after the VMDESCRIPTION";
+            case CUT_DESCRIPTION -> "a VMDESCRIPTION cut short (" + n.trim() + (t.declared() >= 0
+                    ? " of " + bytes(t.declared() + 5) : "") + ")";
+            case UNREAD_DESCRIPTION -> "a VMDESCRIPTION of " + bytes(t.declared()) + ", beyond the limit: not read";
+        };
+        return what + String.format(Locale.ROOT, " at 0x%x; QEMU does not read it", t.offset());
     }
 
     /** How the stream was wrapped, or null for a plain file or pipe. */

@@ -120,6 +120,15 @@ public final class InfoReport {
         o.put("vmdesc", s.vmdesc);
         o.put("complete", s.complete);
         o.put("stream_bytes", s.streamEnd);
+        if (s.trailing != null) {
+            ObjectNode t = o.putObject("trailing");
+            t.put("kind", s.trailing.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            t.put("offset", s.trailing.offset());
+            t.put("length", s.trailing.length());
+            if (s.trailing.declared() >= 0) {
+                t.put("declared_length", s.trailing.declared());
+            }
+        }
         ObjectNode src = o.putObject("source");
         src.put("kind", input.kind());
         src.put("seekable", input.seekable());

@@ -16,7 +16,8 @@ public enum ProblemCode {
     LIMIT_EXCEEDED(MigrationFormatException.Code.LIMIT_EXCEEDED),
     CORRUPT(MigrationFormatException.Code.CORRUPT),
     RECORD_TYPE_INVALID(MigrationFormatException.Code.RECORD_TYPE_INVALID),
-    TRAILING_DATA(MigrationFormatException.Code.TRAILING_DATA),
+    /** Bytes after EOF or after the VMDESCRIPTION: QEMU never reads them. */
+    TRAILING_DATA(MigrationFormatException.Code.TRAILING_DATA, Severity.WARNING),
     COMPRESSED_DATA_INVALID(MigrationFormatException.Code.COMPRESSED_DATA_INVALID),
     IO_ERROR("io-error", Severity.ERROR),
     INTERNAL_ERROR("internal-error", Severity.ERROR),
@@ -26,6 +27,7 @@ public enum ProblemCode {
     SECTION_ID_CONFLICT("section-id-conflict", Severity.ERROR),
     SECTION_DUPLICATE("section-duplicate", Severity.WARNING),
     SECTION_NOT_ENDED("section-not-ended", Severity.ERROR),
+    SECTION_UNKNOWN("section-unknown", Severity.ERROR),
     SECTION_IDSTR_INVALID("section-idstr-invalid", Severity.ERROR),
     SECTION_VERSION_UNUSUAL("section-version-unusual", Severity.WARNING),
     BACKGROUND_SNAPSHOT("background-snapshot", Severity.INFO),
@@ -41,6 +43,8 @@ public enum ProblemCode {
     // VMDESCRIPTION
     VMDESC_MISSING("vmdesc-missing", Severity.INFO),
     VMDESC_INVALID(MigrationFormatException.Code.VMDESC_INVALID),
+    VMDESC_CUT("vmdesc-cut", Severity.WARNING),
+    VMDESC_UNREAD("vmdesc-unread", Severity.WARNING),
     VMDESC_DEVICE_COUNT("vmdesc-device-count", Severity.ERROR),
     VMDESC_DEVICE_MISMATCH("vmdesc-device-mismatch", Severity.ERROR),
     VMDESC_VERSION_MISMATCH("vmdesc-version-mismatch", Severity.ERROR),
@@ -48,7 +52,7 @@ public enum ProblemCode {
     VMDESC_PAGE_SIZE_MISMATCH("vmdesc-page-size-mismatch", Severity.ERROR),
     VMDESC_CONFIGURATION_MISMATCH("vmdesc-configuration-mismatch", Severity.WARNING),
     // RAM
-    RAM_ABSENT("ram-absent", Severity.INFO),
+    RAM_ABSENT(MigrationFormatException.Code.RAM_ABSENT, Severity.INFO),
     RAM_SIZE_MISMATCH(MigrationFormatException.Code.RAM_SIZE_MISMATCH),
     RAM_BLOCK_LIST_REPEATED("ram-block-list-repeated", Severity.WARNING),
     RAM_BLOCK_NAME_INVALID(MigrationFormatException.Code.RAM_BLOCK_NAME_INVALID),
@@ -64,7 +68,8 @@ public enum ProblemCode {
     RAM_FLAGS_INVALID(MigrationFormatException.Code.RAM_FLAGS_INVALID),
     // mapped-ram
     MAPPED_RAM_VERSION(MigrationFormatException.Code.MAPPED_RAM_VERSION),
-    MAPPED_RAM_PAGE_SIZE(MigrationFormatException.Code.MAPPED_RAM_PAGE_SIZE),
+    /** A mapped-ram header's page_size that is not the stream's: QEMU ignores the field. */
+    MAPPED_RAM_PAGE_SIZE(MigrationFormatException.Code.MAPPED_RAM_PAGE_SIZE, Severity.WARNING),
     MAPPED_RAM_OFFSET_OUTSIDE_FILE("mapped-ram-offset-outside-file", Severity.ERROR),
     MAPPED_RAM_OFFSET_INVALID(MigrationFormatException.Code.MAPPED_RAM_OFFSET_INVALID),
     MAPPED_RAM_MISALIGNED("mapped-ram-misaligned", Severity.WARNING),
@@ -87,8 +92,13 @@ public enum ProblemCode {
 
     /** The problem of a reader's error: its code's id, an error. */
     ProblemCode(MigrationFormatException.Code reader) {
+        this(reader, Severity.ERROR);
+    }
+
+    /** The problem of a reader's code, where the reader lets the stream through and validate judges it. */
+    ProblemCode(MigrationFormatException.Code reader, Severity severity) {
         this.id = reader.id();
-        this.severity = Severity.ERROR;
+        this.severity = severity;
         this.reader = reader;
     }
 

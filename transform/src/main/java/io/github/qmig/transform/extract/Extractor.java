@@ -109,6 +109,10 @@ public final class Extractor implements EventConsumer {
             if (block != null && out.isEmpty()) {
                 throw new IOException(input.name() + ": no RAM block named '" + block + "'");
             }
+            if (out.isEmpty()) {
+                throw new MigrationFormatException(Code.RAM_ABSENT, input.name(), input.source().position(), -1, null,
+                        "no RAM section: the stream holds device state only; there is nothing to extract");
+            }
             if (Files.exists(abs)) {
                 Files.delete(abs);
             }
