@@ -27,6 +27,7 @@
 #      qmig extract STREAM               vs  cp STREAM
 #      qmig info IMAGE@bench             vs  cat STREAM > /dev/null   (the same guest as an internal
 #      qmig convert --to stream IMAGE@bench  vs  cp STREAM            snapshot of a qcow2 image)
+#      qmig compat STREAM --schema DIR   vs  cat STREAM > /dev/null   (QEMU 10.0.2's shipped schema)
 #    each of these three both as is (fsync before rename; extract also hashes every block) and
 #    with cp's guarantees (--no-sync, and --no-hash for extract), which the targets apply to;
 #      analyze-migration.py -f STREAM    (default mode; and -x, which extracts memory)
@@ -148,6 +149,10 @@ step_info_stream() {
   run "cat stream"         bash -c 'cat "$0" > /dev/null' "$S"
   run "qmig info stream"   "$qmig" info "$S"
 }
+step_compat() {
+  run "cat stream (compat)" bash -c 'cat "$0" > /dev/null' "$S"
+  run "qmig compat stream" "$qmig" compat "$S" --schema "$here/testdata/compat/schemas/qemu-10.0.2"
+}
 step_info_mapped() {
   run "cat mapped-ram"     bash -c 'cat "$0" > /dev/null' "$M"
   run "qmig info mapped-ram" "$qmig" info "$M"
@@ -193,7 +198,7 @@ step_small() {
   clean; run "qmig convert --to stream (small)" "$qmig" convert --to stream "$M1" -o "$out/converted"
   clean; run "qmig extract (small)" "$qmig" extract "$S1" -o "$out/x"
 }
-steps=(info_stream info_mapped convert_mapped convert_stream extract convert_mapped_nosync
+steps=(info_stream compat info_mapped convert_mapped convert_stream extract convert_mapped_nosync
        convert_stream_nosync extract_nosync analyze small qcow2)
 
 strides=() # the strides coprime with the number of steps: each such order visits every step
@@ -262,6 +267,7 @@ info_row() { # qmig-label ref-label: the defaults (fsync; extract also hashes), 
   echo "|---|---|---|---|---|---|---|"
   row "qmig info stream" "cat stream" "<=" 1.5
   row "qmig info mapped-ram" "cat mapped-ram" "<=" 1.5
+  row "qmig compat stream" "cat stream (compat)" "<=" 1.5
   row "qmig convert --no-sync --to mapped-ram" "cp stream" "<=" 1.3
   row "qmig convert --no-sync --to stream" "cp mapped-ram" "<=" 1.3
   row "qmig extract --no-sync --no-hash" "cp stream (extract)" "<=" 1.3

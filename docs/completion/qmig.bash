@@ -159,6 +159,7 @@ function _complete_qmig() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} extract" ];    then _picocli_qmig; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dump" ];    then _picocli_qmig; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} validate" ];    then _picocli_qmig; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} compat" ];    then _picocli_qmig; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_qmig; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
@@ -167,9 +168,11 @@ function _complete_qmig() {
   local cmds2=(extract)
   local cmds3=(dump)
   local cmds4=(validate)
-  local cmds5=(help)
+  local cmds5=(compat)
+  local cmds6=(help)
 
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_qmig_help; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_qmig_help; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_qmig_compat; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_qmig_validate; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_qmig_dump; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_qmig_extract; return $?; fi
@@ -185,7 +188,7 @@ function _picocli_qmig() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="info convert extract dump validate help"
+  local commands="info convert extract dump validate compat help"
   local flag_opts="'--debug' '-q' '--quiet' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -378,12 +381,63 @@ function _picocli_qmig_validate() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `compat` subcommand.
+function _picocli_qmig_compat() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts="'--snapshot' '--qemu' '--schema' '--machine' '--qemu-version' '--capability' '--offset' '--probe-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
+    '--qemu')
+      return
+      ;;
+    '--schema')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--machine')
+      return
+      ;;
+    '--qemu-version')
+      return
+      ;;
+    '--capability')
+      return
+      ;;
+    '--offset')
+      return
+      ;;
+    '--probe-timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `help` subcommand.
 function _picocli_qmig_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="info convert extract dump validate"
+  local commands="info convert extract dump validate compat"
   local flag_opts="'-h' '--help' '--debug' '-q' '--quiet'"
   local arg_opts=""
 

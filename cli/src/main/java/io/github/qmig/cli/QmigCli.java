@@ -1,5 +1,6 @@
 package io.github.qmig.cli;
 
+import io.github.qmig.cli.command.CompatCommand;
 import io.github.qmig.cli.command.ConvertCommand;
 import io.github.qmig.cli.command.DumpCommand;
 import io.github.qmig.cli.command.ExtractCommand;
@@ -23,12 +24,13 @@ import java.nio.file.NoSuchFileException;
 
 /** The {@code qmig} root command. {@link #main} exits; {@link #run} is what tests call. */
 @Command(name = "qmig", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Inspect, convert and validate QEMU migration streams and mapped-ram files.",
-        subcommands = {InfoCommand.class, ConvertCommand.class, ExtractCommand.class, DumpCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class},
+        description = "Inspect, convert, validate and check the compatibility of QEMU migration streams and mapped-ram files.",
+        subcommands = {InfoCommand.class, ConvertCommand.class, ExtractCommand.class, DumpCommand.class, ValidateCommand.class, CompatCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:success (validate: every file valid)",
-            "1:a file is invalid or unreadable as a migration file",
+            "0:success (validate: every file valid; compat: compatible)",
+            "1:a file is invalid or unreadable as a migration file (compat: incompatible)",
             "2:usage error (also: an output that cannot be written where asked)",
             "3:I/O or internal error (also: standard output could not be written)",
             "130:interrupted (Ctrl-C): no output is left behind",

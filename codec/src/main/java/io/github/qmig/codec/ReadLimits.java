@@ -52,6 +52,12 @@ import java.util.Objects;
  *     memory (QEMU refuses more than 64 MiB; 65,536 snapshots with QEMU's longest names and IDs take 23 MiB)</td></tr>
  * <tr><td>{@link #maxQcow2L1Size()}</td><td>4 Mi</td><td>entries of a snapshot's L1 table (QEMU's
  *     {@code QCOW_MAX_L1_SIZE}, 32 MiB); only the entries over the VM state are read</td></tr>
+ * <tr><td>{@link #maxSchemaBytes()}</td><td>64 MiB</td><td>bytes of a QEMU {@code -dump-vmstate} schema
+ *     ({@code compat}; QEMU 10: 0.8 MB)</td></tr>
+ * <tr><td>{@link #maxSchemaNodes()}</td><td>4 Mi</td><td>objects, arrays and values of a parsed schema (QEMU 10:
+ *     ~25,000)</td></tr>
+ * <tr><td>{@link #maxTargetOutput()}</td><td>4 MiB</td><td>bytes kept of what a target QEMU prints or answers
+ *     ({@code compat}: {@code --version}, {@code -machine help}, its error output, one QMP message)</td></tr>
  * </table>
  */
 public final class ReadLimits {
@@ -81,6 +87,9 @@ public final class ReadLimits {
     private final int maxQcow2Snapshots;
     private final int maxQcow2SnapshotTable;
     private final int maxQcow2L1Size;
+    private final int maxSchemaBytes;
+    private final int maxSchemaNodes;
+    private final int maxTargetOutput;
 
     private ReadLimits(Builder b) {
         this.maxVmDescription = b.maxVmDescription;
@@ -106,6 +115,9 @@ public final class ReadLimits {
         this.maxQcow2Snapshots = b.maxQcow2Snapshots;
         this.maxQcow2SnapshotTable = b.maxQcow2SnapshotTable;
         this.maxQcow2L1Size = b.maxQcow2L1Size;
+        this.maxSchemaBytes = b.maxSchemaBytes;
+        this.maxSchemaNodes = b.maxSchemaNodes;
+        this.maxTargetOutput = b.maxTargetOutput;
     }
 
     /** The defaults of the table above. */
@@ -222,6 +234,18 @@ public final class ReadLimits {
         return maxQcow2L1Size;
     }
 
+    public int maxSchemaBytes() {
+        return maxSchemaBytes;
+    }
+
+    public int maxSchemaNodes() {
+        return maxSchemaNodes;
+    }
+
+    public int maxTargetOutput() {
+        return maxTargetOutput;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ReadLimits l && new Builder(this).equals(new Builder(l));
@@ -257,6 +281,9 @@ public final class ReadLimits {
         private int maxQcow2Snapshots = 1 << 16;
         private int maxQcow2SnapshotTable = 32 << 20;
         private int maxQcow2L1Size = 4 << 20;
+        private int maxSchemaBytes = 64 << 20;
+        private int maxSchemaNodes = 4 << 20;
+        private int maxTargetOutput = 4 << 20;
 
         private Builder() {
         }
@@ -285,6 +312,9 @@ public final class ReadLimits {
             maxQcow2Snapshots = l.maxQcow2Snapshots;
             maxQcow2SnapshotTable = l.maxQcow2SnapshotTable;
             maxQcow2L1Size = l.maxQcow2L1Size;
+            maxSchemaBytes = l.maxSchemaBytes;
+            maxSchemaNodes = l.maxSchemaNodes;
+            maxTargetOutput = l.maxTargetOutput;
         }
 
         private static int check(int n) {
@@ -416,6 +446,21 @@ public final class ReadLimits {
             return this;
         }
 
+        public Builder maxSchemaBytes(int n) {
+            maxSchemaBytes = check(n);
+            return this;
+        }
+
+        public Builder maxSchemaNodes(int n) {
+            maxSchemaNodes = check(n);
+            return this;
+        }
+
+        public Builder maxTargetOutput(int n) {
+            maxTargetOutput = check(n);
+            return this;
+        }
+
         public ReadLimits build() {
             return new ReadLimits(this);
         }
@@ -425,7 +470,8 @@ public final class ReadLimits {
                 maxStringLength, maxArrayElements, maxScannedPayload, maxConfiguration, maxCapabilities, maxSectionIds, maxRamBlocks,
                 maxPageSize, maxBitmapBytes, maxCompressedPage, maxLibvirtData, maxSectionBuffer, maxBufferedPayload,
                 maxTrackedPages, maxTrackedSections, maxRepeatedProblems, maxQcow2Snapshots, maxQcow2SnapshotTable,
-                maxQcow2L1Size};
+                maxQcow2L1Size, maxSchemaBytes, maxSchemaNodes,
+                maxTargetOutput};
         }
 
         @Override

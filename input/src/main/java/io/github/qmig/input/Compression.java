@@ -6,8 +6,10 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.tukaani.xz.XZInputStream;
 
 import java.io.IOException;
+import java.io.EOFException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Compression formats recognised by their magic bytes, never by file name: those a user's file
@@ -62,6 +64,17 @@ public enum Compression {
             case BZIP2 -> new BZip2CompressorInputStream(in, true); // concatenated streams, as bzip2(1) reads them
             case LZOP -> new LzopHadoopStreams().createInputStream(in);
         };
+    }
+
+    /**
+     * Whether {@code e}, thrown while reading a decompressing stream, says the compressed data is
+     * corrupt or cut short (gzip, xz and zstd each have their own exceptions), not that the file
+     * could not be read.
+     */
+    public static boolean isCorruptData(IOException e) {
+        String cls = e.getClass().getName();
+        return e instanceof ZipException || e instanceof EOFException || cls.startsWith("org.tukaani.xz.")
+                || cls.startsWith("com.github.luben.zstd.");
     }
 
     /** libvirt's {@code format} field for this compression, for sources inside a save image. */

@@ -2,16 +2,15 @@ package io.github.qmig.inspect.validate;
 
 import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.MigrationReader;
+import io.github.qmig.input.Compression;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.ramblock.RamSectionCodec;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.ZipException;
 
 /**
  * {@code qmig validate} as a library call: opens a file (plain, compressed, libvirt, a qcow2 image's
@@ -90,9 +89,7 @@ public final class FileValidator {
 
     /** gzip, xz and zstd report corrupt or cut input with their own IOExceptions. */
     static boolean isDecompressorError(IOException e) {
-        String cls = e.getClass().getName();
-        return e instanceof ZipException || e instanceof EOFException || cls.startsWith("org.tukaani.xz.")
-                || cls.startsWith("com.github.luben.zstd.");
+        return Compression.isCorruptData(e);
     }
 
     private static Problem ioProblem(IOException e) {
