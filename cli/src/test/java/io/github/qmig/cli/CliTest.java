@@ -287,6 +287,37 @@ class CliTest {
         }
     }
 
+    /** Files that are no migration stream: said once, on stderr, what they are; no summary. */
+    @Test
+    void filesThatAreNotMigrationStreamsAreNamed() throws IOException {
+        Path elf = Fixtures.decompress(Fixtures.testdataDir().resolve("core/x86-pc-128M-core.core.zst"), tmp.resolve("x.core"));
+        Path text = Files.writeString(tmp.resolve("notes.txt"), "hello, this is not a VM\nsecond line\n");
+        Path empty = Files.createFile(tmp.resolve("empty.mig"));
+        Path offset = Fixtures.get("x86-pc-128M-mapped-ram-offset").decompressTo(tmp.resolve("offset.mig"));
+        record Case(Path file, String says) {
+        }
+        for (Case c : new Case[] {
+            new Case(elf, "not a migration stream: an ELF file (a core dump"),
+            new Case(text, "not a migration stream: text ('hello, this is not a VM...')"),
+            new Case(empty, "not a migration stream: an empty file"),
+            new Case(Path.of("/dev/null"), "not a migration stream: a character device that reads nothing"),
+            new Case(Path.of("/dev/zero"), "not a migration stream: a character device whose bytes are zeros"),
+            new Case(offset, "a migration stream starts at byte 4660 (0x1234): give that offset (--offset 4660")}) {
+            for (String command : new String[] {"info", "dump", "extract"}) {
+                Run r = command.equals("extract") ? qmig(command, c.file().toString(), "-o", tmp.resolve("x").toString())
+                        : qmig(command, c.file().toString());
+                assertThat(r.code()).as(command + " " + c.file() + ": " + r.err()).isEqualTo(1);
+                assertThat(r.out()).as(command + " prints no summary").isEmpty();
+                assertThat(r.err().lines()).as(command + " " + c.file()).hasSize(1)
+                        .allMatch(l -> l.startsWith("qmig: " + c.file() + ": ")).allMatch(l -> l.contains(c.says()));
+            }
+            Run v = qmig("validate", "--json", c.file().toString());
+            assertThat(v.code()).isEqualTo(1);
+            assertThat(v.out()).contains(c.says().replace("'", "'"));
+        }
+        assertThat(qmig("info", "--offset", "4660", offset.toString()).code()).isZero();
+    }
+
     @Test
     void refusesToOverwriteTheInput() throws IOException {
         Path in = fixture("x86-pc-128M-paused");

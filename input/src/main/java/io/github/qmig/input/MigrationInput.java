@@ -117,7 +117,7 @@ public final class MigrationInput implements Closeable {
      */
     public static MigrationInput open(String file, long offset, ReadLimits limits, String snapshot) throws IOException {
         if (file.equals("-")) {
-            return unwrap(STDIN, new ByteSpace.InStream(System.in), offset, null, null, limits, snapshot);
+            return unwrap(STDIN, new ByteSpace.InStream(System.in), offset, null, null, limits, snapshot, null);
         }
         int at = file.lastIndexOf('@');
         if (snapshot == null && at > 0 && at < file.length() - 1 && !Files.exists(Path.of(file))
@@ -141,6 +141,16 @@ public final class MigrationInput implements Closeable {
         if (Files.isDirectory(file)) {
             throw new IOException(file + ": is a directory");
         }
+        String device = deviceKind(file);
+        if (device != null) { // a FIFO, a device: read forward, as standard input (its size says nothing)
+            InputStream raw = Files.newInputStream(file);
+            try {
+                return unwrap(file.toString(), new ByteSpace.InStream(raw), offset, null, raw, limits, snapshot, device);
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -148,7 +158,7 @@ public final class MigrationInput implements Closeable {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
         try {
-            return unwrap(file.toString(), new ByteSpace.InFile(ch), offset, file, null, limits, snapshot);
+            return unwrap(file.toString(), new ByteSpace.InFile(ch), offset, file, null, limits, snapshot, null);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -167,12 +177,38 @@ public final class MigrationInput implements Closeable {
 
     public static MigrationInput ofStream(InputStream raw, String name, long offset, Closeable owned, ReadLimits limits)
             throws IOException {
-        return unwrap(name, new ByteSpace.InStream(raw), offset, null, owned, limits, null);
+        return unwrap(name, new ByteSpace.InStream(raw), offset, null, owned, limits, null, null);
     }
 
-    /** The detect-and-unwrap loop (see the class comment). */
+    /**
+     * What {@code file} is if it is neither a regular file nor a directory ("a character device"),
+     * else null.
+     */
+    private static String deviceKind(Path file) throws IOException {
+        if (Files.isRegularFile(file) || !Files.exists(file)) {
+            return null;
+        }
+        try {
+            int type = (Integer) Files.getAttribute(file, "unix:mode") & 0170000;
+            return switch (type) {
+                case 0010000 -> "a FIFO";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return "a special file";
+        }
+    }
+
+    /**
+     * The detect-and-unwrap loop (see the class comment).
+     *
+     * @param device what the file is if no regular file (see {@link #deviceKind}), for messages
+     */
     private static MigrationInput unwrap(String name, ByteSpace space, long offset, Path file, Closeable owned,
-                                         ReadLimits limits, String snapshot) throws IOException {
+                                         ReadLimits limits, String snapshot, String device) throws IOException {
         List<Layer> layers = new ArrayList<>();
         String label = name;
         while (true) {
@@ -232,6 +268,10 @@ public final class MigrationInput implements Closeable {
         if (!space.skip(offset)) {
             throw new MigrationFormatException(Code.TRUNCATED, label, space.position(), -1, null,
                     "input ends before the stream offset " + offset);
+        }
+        if (!FileKinds.isStream(space.peek(4))) {
+            throw FileKinds.notAStream(label, space.position(), space.peek(FileKinds.SCAN),
+                    layers.isEmpty() ? device : null);
         }
         return new MigrationInput(name, space.source(label), layers, file, owned);
     }

@@ -63,10 +63,12 @@ class ValidatorTest {
         assertThat(p.section().idstr()).isEqualTo("ram");
     }
 
+    /** The input tells it on opening: the file's report holds the one problem. */
     @Test
-    void reportsBadMagicAtZero() throws IOException {
-        ValidationReport r = validate("NOPE\0\0\0\3".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
-                ValidateOptions.defaults());
+    void reportsBadMagicAtZero(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws IOException {
+        java.nio.file.Path f = java.nio.file.Files.write(tmp.resolve("t.mig"),
+                "NOPE\0\0\0\3".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        ValidationReport r = FileValidator.validate(f.toString(), ValidateOptions.defaults());
         assertThat(codes(r)).containsExactly("bad-magic");
         assertThat(r.problems().get(0).offset()).isZero();
     }
