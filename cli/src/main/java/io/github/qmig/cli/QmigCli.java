@@ -8,6 +8,7 @@ import io.github.qmig.cli.command.InfoCommand;
 import io.github.qmig.cli.command.ValidateCommand;
 import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.output.UnsuitableOutputException;
+import io.github.qmig.transform.extract.NoSuchBlockException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ import java.nio.file.NoSuchFileException;
         exitCodeList = {
             "0:success (validate: every file valid; compat: compatible)",
             "1:a file is invalid or unreadable as a migration file (compat: incompatible)",
-            "2:usage error (also: an output that cannot be written where asked)",
+            "2:usage error (also: an output that is the input or cannot be written where asked, an unknown --block)",
             "3:I/O or internal error (also: standard output could not be written)",
             "130:interrupted (Ctrl-C): no output is left behind",
             "143:terminated (SIGTERM): no output is left behind"})
@@ -100,7 +101,7 @@ public final class QmigCli {
         if (e instanceof MigrationFormatException f) {
             code = ExitCode.INVALID;
             message = f.getMessage();
-        } else if (e instanceof UnsuitableOutputException) {
+        } else if (e instanceof UnsuitableOutputException || e instanceof NoSuchBlockException) {
             code = ExitCode.USAGE;
             message = e.getMessage();
         } else if (e instanceof NoSuchFileException f) {

@@ -261,7 +261,7 @@ class CliTest {
                     .containsExactlyInAnyOrder("%2From@etc%2Facpi%2Ftables.raw", "blocks.json");
         }
         Run unknown = qmig("extract", "--block", "ram", f, "-o", tmp.resolve("none").toString());
-        assertThat(unknown.code()).isEqualTo(3);
+        assertThat(unknown.code()).as("a usage error").isEqualTo(2);
         assertThat(unknown.err()).isEqualTo("qmig: " + f + ": no RAM block named 'ram'; the blocks are: pc.ram, "
                 + "/rom@etc/acpi/tables, pc.bios, pc.rom, /rom@etc/table-loader, /rom@etc/acpi/rsdp\n");
         assertThat(tmp.resolve("none")).doesNotExist();
@@ -276,7 +276,7 @@ class CliTest {
         assertThat(refused.code()).isEqualTo(3);
         assertThat(refused.err()).contains("not empty (--force replaces it)");
         Run failed = qmig("extract", "--force", "--block", "nope", f, "-o", dir.toString());
-        assertThat(failed.code()).isEqualTo(3);
+        assertThat(failed.code()).isEqualTo(2);
         assertThat(dir.resolve("mine.txt")).as("a failed run keeps the old directory").hasContent("keep");
         Run forced = qmig("extract", "--force", "--no-hash", f, "-o", dir.toString());
         assertThat(forced.code()).as(forced.err()).isZero();
@@ -323,7 +323,7 @@ class CliTest {
         Path in = fixture("x86-pc-128M-paused");
         byte[] before = Files.readAllBytes(in);
         Run r = qmig("convert", "--to", "stream", in.toString(), "-o", in.toString());
-        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.code()).as("a usage error").isEqualTo(2);
         assertThat(r.err()).contains("same file as the input");
         assertThat(Files.readAllBytes(in)).isEqualTo(before);
     }

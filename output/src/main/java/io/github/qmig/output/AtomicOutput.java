@@ -54,7 +54,7 @@ public final class AtomicOutput implements Closeable {
         Path abs = Targets.resolve(target);
         for (Path in : inputs) {
             if (in != null && Targets.sameFile(abs, in)) {
-                throw new IOException(target + ": output is the same file as the input; refusing to overwrite it");
+                throw new UnsuitableOutputException(target + ": output is the same file as the input; refusing to overwrite it");
             }
         }
         switch (Targets.kind(abs)) {

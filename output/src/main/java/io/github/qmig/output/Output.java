@@ -60,7 +60,7 @@ public final class Output implements Closeable {
             }
             for (Path in : inputs) {
                 if (in != null && Targets.sameFile(resolved, in)) {
-                    throw new IOException(target + ": output is the same file as the input; refusing to overwrite it");
+                    throw new UnsuitableOutputException(target + ": output is the same file as the input; refusing to overwrite it");
                 }
             }
             return new Output(target, null, new BufferedOutputStream(new FileOutputStream(resolved.toFile()), 1 << 16),
