@@ -3,6 +3,7 @@ package io.github.qmig.bench;
 import io.github.qmig.codec.io.ByteSink;
 import io.github.qmig.ramblock.RamBlock;
 import io.github.qmig.ramblock.SparsePageStore;
+import io.github.qmig.ramblock.mapped.MappedRamHeader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,7 +57,7 @@ public class PageStoreBench {
         full = new SparsePageStore(PAGE);
         full.declare(big, channel, 0);
         for (long i = 0; i < (4L << 30) / PAGE; i += 2) {
-            full.zero(big, i * PAGE); // half the bits: a realistic bitmap; nothing is written
+            full.present(big).add(i); // every other page: the worst case for compression; nothing is written
         }
     }
 
@@ -85,10 +86,13 @@ public class PageStoreBench {
         return store.presentPages(b);
     }
 
-    /** The mapped-ram bitmap of a 4 GiB block (1 Mi pages): 128 KiB of little-endian words. */
+    /** The mapped-ram bitmap of a 4 GiB block (1 Mi pages): 128 KiB of little-endian words, written. */
     @Benchmark
-    public byte[] bitmap() {
-        return full.bitmap(big);
+    public long bitmap() throws IOException {
+        try (ByteSink sink = ByteSink.of(channel, 0, false)) {
+            full.present(big).writeBitmap(sink, 0, MappedRamHeader.bitmapBytes(big.usedLength(), PAGE));
+        }
+        return channel.size();
     }
 
     /** 64 MiB of PAGE records (8-byte header + page) through a file ByteSink. */

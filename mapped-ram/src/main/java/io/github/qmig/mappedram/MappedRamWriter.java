@@ -128,7 +128,9 @@ public final class MappedRamWriter implements EventConsumer {
         sink.flush();
         store.finish();
         for (Map.Entry<RamBlock, Long> b : bitmapOffsets.entrySet()) {
-            sink.writeAt(b.getValue(), ByteBuffer.wrap(store.bitmap(b.getKey()).bytes()));
+            RamBlock block = b.getKey();
+            store.present(block).writeBitmap(sink, b.getValue(),
+                    MappedRamHeader.bitmapBytes(block.usedLength(), store.pageSize()));
         }
         sink.flush();
     }

@@ -129,6 +129,10 @@ final class RamBody implements SectionBody {
             throw in.fail(Code.RAM_SIZE_MISMATCH, at + 1 + idstr.length(),
                     "block '%s' used_length 0x%x is not a multiple of the page size %d", idstr, used, pageSize);
         }
+        if (used / pageSize > PageSet.MAX_PAGES) { // page sets index pages with 32 bits (16 TiB of 4 KiB pages)
+            throw in.fail(Code.LIMIT_EXCEEDED, at + 1 + idstr.length(), "block '%s' of 0x%x bytes has more than 2^32 "
+                    + "pages of %d bytes, the most qmig tracks", idstr, used, pageSize);
+        }
         if (codec.blocks.size() >= ctx.limits().maxRamBlocks()) {
             throw in.fail(Code.LIMIT_EXCEEDED, at, "more than %d RAM blocks", ctx.limits().maxRamBlocks());
         }

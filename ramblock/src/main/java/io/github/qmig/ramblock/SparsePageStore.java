@@ -1,7 +1,6 @@
 package io.github.qmig.ramblock;
 
 import io.github.qmig.codec.io.WriteBehind;
-import io.github.qmig.ramblock.mapped.MappedRamBitmap;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,10 +15,10 @@ import java.util.Map;
  * region of a file (its own extracted file, its page region in a mapped-ram output, or a temporary
  * file), written at {@code base + page offset}. Zero pages are never written, so they stay holes.
  *
- * <p>Per block, two bitsets (one bit per page, the only per-page state in memory): {@code present}
- * (the page holds data; exactly a mapped-ram bitmap) and {@code written} (bytes were ever written
- * to the slot). A page that was written and later became zero is zeroed by {@link #finish()}, so
- * regions read back exactly. Writes to consecutive slots are combined into large positional writes,
+ * <p>Per block, two compressed page sets ({@link PageSet}, the only per-page state in memory):
+ * {@code present} (the page holds data; exactly a mapped-ram bitmap) and {@code stale} (bytes were
+ * written to the slot, and the page became zero since). {@link #finish()} zeroes the stale slots,
+ * so regions read back exactly. Writes to consecutive slots are combined into large positional writes,
  * done in the background ({@link WriteBehind}) while the caller goes on.
  *
  * <p><b>Settled prefix.</b> A stream normally sends each page once, in ascending order per block.
@@ -38,8 +37,8 @@ public final class SparsePageStore implements PageSource {
         final RamBlock block;
         final FileChannel channel;
         final long base;
-        final long[] present;
-        final long[] written;
+        final PageSet present;
+        final PageSet stale;
         /** Bytes [0, settled) of the region are final (written, or being written) unless {@code disturbed}. */
         long settled;
         boolean disturbed;
@@ -51,9 +50,9 @@ public final class SparsePageStore implements PageSource {
             this.block = block;
             this.channel = channel;
             this.base = base;
-            int words = (int) ((block.usedLength() / pageSize + 63) >>> 6);
-            this.present = new long[words];
-            this.written = new long[words];
+            long pages = (block.usedLength() + pageSize - 1) / pageSize;
+            this.present = new PageSet(pages);
+            this.stale = new PageSet(pages);
         }
     }
 
@@ -81,12 +80,11 @@ public final class SparsePageStore implements PageSource {
         this.pending = writer.take();
     }
 
-    /** Bytes of heap the bitsets of a block of {@code usedLength} take. */
-    public static long bitsetBytes(long usedLength, int pageSize) {
-        return 2 * ((usedLength / pageSize + 63) / 64 * 8);
-    }
-
-    /** Places a block's pages at {@code base} in {@code channel}. */
+    /**
+     * Places a block's pages at {@code base} in {@code channel}.
+     *
+     * @throws IllegalArgumentException if the block has more than {@link PageSet#MAX_PAGES} pages
+     */
     public void declare(RamBlock block, FileChannel channel, long base) {
         if (slots.containsKey(block.idstr())) {
             throw new IllegalStateException("block declared twice: " + block.idstr());
@@ -172,8 +170,8 @@ public final class SparsePageStore implements PageSource {
         if (offset < s.settled) {
             s.disturbed = true;
         }
-        set(s.present, index);
-        set(s.written, index);
+        s.present.add(index);
+        s.stale.remove(index);
         pendingLen += pageSize;
     }
 
@@ -181,22 +179,24 @@ public final class SparsePageStore implements PageSource {
     public void zero(RamBlock block, long offset) {
         Slot s = slot(block);
         long index = offset / pageSize;
-        if (offset < s.settled || get(s.written, index)) {
-            s.disturbed = true; // final content changes below the mark, or a slot goes stale
+        if (s.present.remove(index)) {
+            s.stale.add(index); // its slot holds bytes: zeroed by finish()
+            s.disturbed = true;
+        } else if (offset < s.settled || s.stale.contains(index)) {
+            s.disturbed = true; // final content changes below the mark
         }
-        clear(s.present, index);
     }
 
     @Override
     public boolean present(RamBlock block, long index) {
-        return get(slot(block).present, index);
+        return slot(block).present.contains(index);
     }
 
     @Override
     public void read(RamBlock block, long index, byte[] dst, int off) throws IOException {
         Slot s = slot(block);
         long offset = index * pageSize;
-        if (!get(s.present, index)) {
+        if (!s.present.contains(index)) {
             System.arraycopy(Pages.zeros(pageSize), 0, dst, off, pageSize);
             return;
         }
@@ -208,18 +208,14 @@ public final class SparsePageStore implements PageSource {
         readFully(s.channel, ByteBuffer.wrap(dst, off, pageSize), s.base + offset);
     }
 
-    /** The block's present-page bitmap as QEMU writes it. */
-    public MappedRamBitmap bitmap(RamBlock block) {
-        return MappedRamBitmap.ofWords(slot(block).present);
+    /** The block's present pages: exactly its mapped-ram bitmap. */
+    public PageSet present(RamBlock block) {
+        return slot(block).present;
     }
 
     /** Pages present in the block. */
     public long presentPages(RamBlock block) {
-        long n = 0;
-        for (long w : slot(block).present) {
-            n += Long.bitCount(w);
-        }
-        return n;
+        return slot(block).present.count();
     }
 
     /** Writes combined pages out. */
@@ -266,29 +262,13 @@ public final class SparsePageStore implements PageSource {
         tellListener();
         byte[] zeros = Pages.zeros(pageSize);
         for (Slot s : slots.values()) {
-            for (int w = 0; w < s.written.length; w++) {
-                long stale = s.written[w] & ~s.present[w];
-                while (stale != 0) {
-                    int bit = Long.numberOfTrailingZeros(stale);
-                    stale &= stale - 1;
-                    long index = (long) w * 64 + bit;
-                    WriteBehind.writeFully(s.channel, ByteBuffer.wrap(zeros, 0, pageSize), s.base + index * pageSize);
+            s.stale.forEachRun((start, length) -> {
+                for (long i = start; i < start + length; i++) {
+                    WriteBehind.writeFully(s.channel, ByteBuffer.wrap(zeros, 0, pageSize), s.base + i * pageSize);
+                    s.stale.remove(i);
                 }
-                s.written[w] = s.present[w];
-            }
+            });
         }
-    }
-
-    private static void set(long[] bits, long i) {
-        bits[(int) (i >>> 6)] |= 1L << i;
-    }
-
-    private static void clear(long[] bits, long i) {
-        bits[(int) (i >>> 6)] &= ~(1L << i);
-    }
-
-    private static boolean get(long[] bits, long i) {
-        return (bits[(int) (i >>> 6)] & (1L << i)) != 0;
     }
 
     static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {

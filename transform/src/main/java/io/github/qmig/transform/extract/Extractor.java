@@ -177,10 +177,6 @@ public final class Extractor implements EventConsumer {
         if (store.declared(b.idstr())) {
             return; // a second block list (RAM re-sent) keeps the same files
         }
-        if (SparsePageStore.bitsetBytes(b.usedLength(), pageSize) > limits.maxBitmapBytes() * 2L) {
-            throw MigrationFormatException.of(Code.LIMIT_EXCEEDED, e.offset(),
-                    "block '%s' of %d bytes is beyond the page store limit", b.idstr(), b.usedLength());
-        }
         RandomAccessFile f = new RandomAccessFile(out.created(dir.resolve(BlockFileNames.of(b.idstr()))).toFile(), "rw");
         files.add(f);
         f.setLength(b.usedLength());

@@ -7,6 +7,7 @@ import io.github.qmig.codec.SectionHeader;
 import io.github.qmig.codec.SectionRef;
 import io.github.qmig.inspect.validate.ProblemCode;
 import io.github.qmig.inspect.validate.ProblemSink;
+import io.github.qmig.ramblock.PageSet;
 import io.github.qmig.ramblock.RamBlockEntry;
 import io.github.qmig.ramblock.RamMarker;
 import io.github.qmig.ramblock.RamMemSize;
@@ -23,7 +24,7 @@ import java.util.Map;
  * {@code ram_load_precopy}, {@code parse_ramblocks}): one block list whose lengths add up to its
  * MEM_SIZE, printable block names, page records for listed blocks at page offsets inside them,
  * zero pages filled with 0, XBZRLE and zlib payloads that decode, and every page of every block
- * sent at least once (one bit per page, {@link RamCoverage}; mapped-ram blocks are complete by
+ * sent at least once (one bit per page, {@link PageSet}; mapped-ram blocks are complete by
  * construction).
  */
 public final class RamCheck implements Check {
@@ -45,7 +46,7 @@ public final class RamCheck implements Check {
 
     private static final class Block {
         final RamBlockEntry entry;
-        RamCoverage coverage;
+        PageSet coverage;
         long records;
 
         Block(RamBlockEntry entry) {
@@ -107,7 +108,7 @@ public final class RamCheck implements Check {
         }
         long pages = e.block().usedLength() / pageSize;
         if (!coverageSkipped && trackedPages + pages <= maxTrackedPages) {
-            b.coverage = new RamCoverage(pages);
+            b.coverage = new PageSet(pages);
             trackedPages += pages;
         } else if (!coverageSkipped) {
             coverageSkipped = true;
@@ -173,7 +174,7 @@ public final class RamCheck implements Check {
             }
         }
         if (b.coverage != null) {
-            b.coverage.mark(p.pageOffset() / ps);
+            b.coverage.add(p.pageOffset() / ps);
         }
     }
 
@@ -195,19 +196,19 @@ public final class RamCheck implements Check {
     }
 
     private void coverage(Block b, ProblemSink out) {
-        RamCoverage c = b.coverage;
-        if (c == null || c.seen() == c.pages()) {
+        PageSet c = b.coverage;
+        if (c == null || c.count() == c.pages()) {
             return;
         }
         String name = b.entry.block().idstr();
-        if (ignoreShared && c.seen() == 0) {
+        if (ignoreShared && c.isEmpty()) {
             out.add(ProblemCode.RAM_BLOCK_IGNORED, b.entry.offset(), null,
                     "block '%s' has no pages: with x-ignore-shared it is shared memory the file does not carry", name);
             return;
         }
         out.add(ProblemCode.RAM_PAGE_MISSING, b.entry.offset(), null,
                 "block '%s': %d of %d pages never sent (first at block offset 0x%x); the file is not a complete snapshot",
-                name, c.pages() - c.seen(), c.pages(), c.firstMissing() * b.entry.pageSize());
+                name, c.pages() - c.count(), c.pages(), c.firstMissing(0) * b.entry.pageSize());
     }
 
     /** Frees what the check holds outside the heap (the zlib inflater). */
