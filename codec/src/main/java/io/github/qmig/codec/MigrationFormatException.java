@@ -69,7 +69,14 @@ public final class MigrationFormatException extends IOException {
         RAM_FLAGS_INVALID("ram-flags-invalid", Reason.CORRUPT),
         MAPPED_RAM_VERSION("mapped-ram-version", Reason.UNSUPPORTED_VERSION),
         MAPPED_RAM_PAGE_SIZE("mapped-ram-page-size", Reason.CORRUPT),
-        MAPPED_RAM_OFFSET_INVALID("mapped-ram-offset-invalid", Reason.CORRUPT);
+        MAPPED_RAM_OFFSET_INVALID("mapped-ram-offset-invalid", Reason.CORRUPT),
+        /** A qmig increment whose header checksum or stream digest does not match its bytes. */
+        INCREMENT_DAMAGED("increment-damaged", Reason.CORRUPT),
+        /**
+         * An increment applied to a state other than its base: the wrong base file, increments in
+         * the wrong order, or one missing between them.
+         */
+        INCREMENT_BASE_MISMATCH("increment-base-mismatch", Reason.CORRUPT);
 
         private final String id;
         private final Reason reason;

@@ -34,13 +34,16 @@ import java.util.Objects;
  * <tr><td>{@link #maxCompressedPage()}</td><td>128 KiB</td><td>one zlib COMPRESS_PAGE record</td></tr>
  * <tr><td>{@link #maxLibvirtData()}</td><td>64 MiB</td><td>a libvirt save image's data area (domain XML, cookie)</td></tr>
  * <tr><td>{@link #maxSectionBuffer()}</td><td>64 MiB</td><td>payload of one device section kept for decoding
- *     ({@code dump})</td></tr>
+ *     ({@code dump}, {@code diff})</td></tr>
  * <tr><td>{@link #maxBufferedPayload()}</td><td>256 MiB</td><td>payloads of all device sections kept for
- *     decoding ({@code dump})</td></tr>
+ *     decoding ({@code dump}) or for writing after the pages ({@code diff}, {@code delta}, {@code apply})</td></tr>
  * <tr><td>{@link #maxTrackedPages()}</td><td>2^30</td><td>pages whose presence {@code validate} tracks (one
  *     bit each); beyond it the check is skipped</td></tr>
  * <tr><td>{@link #maxTrackedSections()}</td><td>65,536</td><td>FULL sections {@code validate} keeps for the
  *     VMDESCRIPTION comparison; more are counted only</td></tr>
+ * <tr><td>{@link #maxStatePages()}</td><td>2^32</td><td>pages of one saved state whose final content
+ *     {@code diff}, {@code delta}, {@code apply} and {@code chain} track (8 bytes each in a temporary
+ *     file, a few bits in memory): 16 TiB of RAM in 4 KiB pages</td></tr>
  * <tr><td>{@link #maxRepeatedProblems()}</td><td>20</td><td>problems of one code listed before the rest are
  *     summarised</td></tr>
  * </table>
@@ -68,6 +71,7 @@ public final class ReadLimits {
     private final long maxTrackedPages;
     private final int maxTrackedSections;
     private final int maxRepeatedProblems;
+    private final long maxStatePages;
 
     private ReadLimits(Builder b) {
         this.maxVmDescription = b.maxVmDescription;
@@ -89,6 +93,7 @@ public final class ReadLimits {
         this.maxTrackedPages = b.maxTrackedPages;
         this.maxTrackedSections = b.maxTrackedSections;
         this.maxRepeatedProblems = b.maxRepeatedProblems;
+        this.maxStatePages = b.maxStatePages;
     }
 
     /** The defaults of the table above. */
@@ -189,6 +194,10 @@ public final class ReadLimits {
         return maxRepeatedProblems;
     }
 
+    public long maxStatePages() {
+        return maxStatePages;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ReadLimits l && new Builder(this).equals(new Builder(l));
@@ -220,6 +229,7 @@ public final class ReadLimits {
         private long maxTrackedPages = 1L << 30;
         private int maxTrackedSections = 1 << 16;
         private int maxRepeatedProblems = 20;
+        private long maxStatePages = 1L << 32;
 
         private Builder() {
         }
@@ -244,6 +254,7 @@ public final class ReadLimits {
             maxTrackedPages = l.maxTrackedPages;
             maxTrackedSections = l.maxTrackedSections;
             maxRepeatedProblems = l.maxRepeatedProblems;
+            maxStatePages = l.maxStatePages;
         }
 
         private static int check(int n) {
@@ -355,6 +366,11 @@ public final class ReadLimits {
             return this;
         }
 
+        public Builder maxStatePages(long n) {
+            maxStatePages = check(n);
+            return this;
+        }
+
         public ReadLimits build() {
             return new ReadLimits(this);
         }
@@ -363,7 +379,7 @@ public final class ReadLimits {
             return new long[] {maxVmDescription, maxVmDescriptionDevices, maxVmDescriptionNodes, maxVmDescriptionDepth,
                 maxStringLength, maxArrayElements, maxConfiguration, maxCapabilities, maxSectionIds, maxRamBlocks,
                 maxPageSize, maxBitmapBytes, maxCompressedPage, maxLibvirtData, maxSectionBuffer, maxBufferedPayload,
-                maxTrackedPages, maxTrackedSections, maxRepeatedProblems};
+                maxTrackedPages, maxTrackedSections, maxRepeatedProblems, maxStatePages};
         }
 
         @Override

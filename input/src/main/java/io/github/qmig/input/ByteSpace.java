@@ -42,6 +42,12 @@ abstract class ByteSpace {
     /** The QEMU stream from here on. */
     abstract ByteSource source(String name);
 
+    /**
+     * The QEMU stream of the increment whose header was just skipped: a file's is checked here and
+     * now, a stream's while it is read ({@link IncrementStream}).
+     */
+    abstract ByteSpace increment(IncrementHeader h, String name) throws IOException;
+
     /** A file, read in place. */
     static final class InFile extends ByteSpace {
         private final FileChannel channel;
@@ -86,6 +92,12 @@ abstract class ByteSpace {
         ByteSource source(String name) {
             return ByteSource.of(channel, name, position, true);
         }
+
+        @Override
+        ByteSpace increment(IncrementHeader h, String name) throws IOException {
+            IncrementStream.verify(channel, h, name, position);
+            return this;
+        }
     }
 
     /** A stream, read forward. */
@@ -93,7 +105,13 @@ abstract class ByteSpace {
         private final BufferedInputStream in;
 
         InStream(InputStream in) {
+            this(in, 0);
+        }
+
+        /** @param position the position of the stream's first byte in the input's coordinates */
+        InStream(InputStream in, long position) {
             this.in = new BufferedInputStream(in, 1 << 16);
+            this.position = position;
         }
 
         @Override
@@ -130,6 +148,11 @@ abstract class ByteSpace {
         @Override
         ByteSource source(String name) {
             return ByteSource.of(in, name, position);
+        }
+
+        @Override
+        ByteSpace increment(IncrementHeader h, String name) {
+            return new InStream(new IncrementStream(in, h, name, position), position);
         }
     }
 }

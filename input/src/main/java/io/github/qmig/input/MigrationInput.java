@@ -23,13 +23,14 @@ import java.util.function.LongConsumer;
 
 /**
  * A migration stream as users have it: a plain file (seekable), standard input ({@code -}), a
- * zstd/gzip/xz file, or a libvirt save image whose stream follows its header raw, compressed, or
- * as mapped-ram ({@code sparse}); a libvirt image may itself be compressed whole.
+ * zstd/gzip/xz file, a libvirt save image whose stream follows its header raw, compressed, or
+ * as mapped-ram ({@code sparse}); a libvirt image may itself be compressed whole; or a qmig
+ * increment ({@link IncrementHeader}), whose stream is checked against its digest.
  *
  * <p>Opening is one loop: look at the first bytes, and while they are a wrapper's magic (never a
  * file name), unwrap that {@link Layer} and look again; what is left is the QEMU stream.
  * <pre>
- * input := [compression] [libvirt-image [compression]] qemu-stream
+ * input := [compression] ([libvirt-image [compression]] | [increment]) qemu-stream
  * </pre>
  * The stream's offsets are file offsets where the file is read in place (plain, libvirt raw and
  * sparse: mapped-ram offsets stay absolute), and count from the first decompressed byte of a
@@ -40,23 +41,31 @@ public final class MigrationInput implements Closeable {
     /** Name used for standard input in messages. */
     public static final String STDIN = "<stdin>";
 
-    /** One wrapper around the stream, outermost first: a compression, or a libvirt save image. */
-    public record Layer(Compression compression, LibvirtHeader libvirt) {
+    /** One wrapper around the stream, outermost first: a compression, a libvirt save image, or an increment. */
+    public record Layer(Compression compression, LibvirtHeader libvirt, IncrementHeader increment) {
         static Layer of(Compression c) {
-            return new Layer(c, null);
+            return new Layer(c, null, null);
         }
 
         static Layer of(LibvirtHeader h) {
-            return new Layer(null, h);
+            return new Layer(null, h, null);
+        }
+
+        static Layer of(IncrementHeader h) {
+            return new Layer(null, null, h);
         }
 
         public boolean isLibvirt() {
             return libvirt != null;
         }
 
-        /** {@code zstd}, {@code gzip}, {@code xz} or {@code libvirt}. */
+        public boolean isIncrement() {
+            return increment != null;
+        }
+
+        /** {@code zstd}, {@code gzip}, {@code xz}, {@code libvirt} or {@code increment}. */
         public String kind() {
-            return isLibvirt() ? "libvirt" : compression.name().toLowerCase(Locale.ROOT);
+            return isLibvirt() ? "libvirt" : isIncrement() ? "increment" : compression.name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -132,10 +141,18 @@ public final class MigrationInput implements Closeable {
         List<Layer> layers = new ArrayList<>();
         String label = name;
         while (true) {
-            byte[] head = space.peek(LibvirtHeader.SIZE);
+            byte[] head = space.peek(Math.max(LibvirtHeader.SIZE, IncrementHeader.SIZE));
             Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
-            boolean libvirtSeen = layers.stream().anyMatch(Layer::isLibvirt);
-            if (!libvirtSeen && LibvirtHeader.matches(head, head.length)) {
+            // inside a libvirt image or an increment, only the stream (and libvirt's own compression) follows
+            boolean framed = layers.stream().anyMatch(l -> l.isLibvirt() || l.isIncrement());
+            if (!framed && IncrementHeader.matches(head, head.length)) {
+                IncrementHeader h = IncrementHeader.parse(head, head.length, label);
+                space.skip(IncrementHeader.SIZE);
+                space = space.increment(h, label);
+                layers.add(Layer.of(h));
+                continue;
+            }
+            if (!framed && LibvirtHeader.matches(head, head.length)) {
                 LibvirtHeader h = readLibvirt(space, head, name, limits);
                 layers.add(Layer.of(h));
                 Compression c = Compression.ofLibvirtFormat(h.format());
@@ -152,7 +169,7 @@ public final class MigrationInput implements Closeable {
                 continue;
             }
             Compression c = Compression.detect(head, head.length);
-            if (c != Compression.NONE && (last == null || last.isLibvirt()) && !libvirtSeen) {
+            if (c != Compression.NONE && (last == null || last.isLibvirt()) && !framed) {
                 space = decompress(space, c, name);
                 label = name + " (" + c.name().toLowerCase(Locale.ROOT) + ")";
                 layers.add(Layer.of(c));
@@ -221,6 +238,16 @@ public final class MigrationInput implements Closeable {
         return !layers.isEmpty() && !layers.get(0).isLibvirt() ? layers.get(0).compression() : Compression.NONE;
     }
 
+    /** The increment's header, or null if the input is not a qmig increment. */
+    public IncrementHeader increment() {
+        for (Layer l : layers) {
+            if (l.isIncrement()) {
+                return l.increment();
+            }
+        }
+        return null;
+    }
+
     /** The libvirt header, or null if the input is not a libvirt save image. */
     public LibvirtHeader libvirt() {
         for (Layer l : layers) {
@@ -232,8 +259,8 @@ public final class MigrationInput implements Closeable {
     }
 
     /**
-     * "plain", "zstd", "gzip", "xz", or "libvirt" (with its own compression: "libvirt+zstd"; compressed
-     * whole: "zstd+libvirt"): the layers' kinds joined by '+'.
+     * "plain", "zstd", "gzip", "xz", "increment", or "libvirt" (with its own compression: "libvirt+zstd";
+     * compressed whole: "zstd+libvirt"): the layers' kinds joined by '+'.
      */
     public String kind() {
         if (layers.isEmpty()) {

@@ -73,7 +73,10 @@ public enum ProblemCode {
     MAPPED_RAM_BITMAP_EXCESS("mapped-ram-bitmap-excess", Severity.ERROR),
     MAPPED_RAM_CAPABILITY_MISSING("mapped-ram-capability-missing", Severity.ERROR),
     // wrappers
-    LIBVIRT_SAVE_INCOMPLETE("libvirt-save-incomplete", Severity.ERROR);
+    LIBVIRT_SAVE_INCOMPLETE("libvirt-save-incomplete", Severity.ERROR),
+    INCREMENT("increment", Severity.INFO),
+    INCREMENT_DAMAGED(MigrationFormatException.Code.INCREMENT_DAMAGED),
+    INCREMENT_BASE_MISMATCH(MigrationFormatException.Code.INCREMENT_BASE_MISMATCH);
 
     private final String id;
     private final Severity severity;
