@@ -18,7 +18,7 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Pages are numbered from 0 over all blocks in the order they were {@linkplain #extend added}.
  */
-final class PageTable implements Closeable {
+public final class PageTable implements Closeable {
 
     static final int CHUNK = 8192;
     private static final int SLOTS = 16;
@@ -32,28 +32,28 @@ final class PageTable implements Closeable {
     private long size;
 
     /** @param dir where the temporary file goes (created on the first write) */
-    PageTable(Path dir) {
+    public PageTable(Path dir) {
         this.dir = dir;
         java.util.Arrays.fill(chunkOf, -1);
     }
 
     /** Adds {@code pages} entries; returns the index of the first. */
-    long extend(long pages) {
+    public long extend(long pages) {
         long first = size;
         size += pages;
         return first;
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
-    long get(long index) throws IOException {
+    public long get(long index) throws IOException {
         long[] c = chunk(index);
         return c == null ? 0 : c[(int) (index % CHUNK)];
     }
 
-    void set(long index, long value) throws IOException {
+    public void set(long index, long value) throws IOException {
         long[] c = chunk(index);
         if (c == null) {
             if (value == 0) {

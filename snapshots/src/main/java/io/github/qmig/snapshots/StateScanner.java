@@ -79,17 +79,6 @@ final class StateScanner implements EventConsumer {
         }
     }
 
-    /**
-     * Where a PAGE record's payload lies in the file: after its be64 header and, unless CONTINUE,
-     * the block name (u8 length + bytes); a mapped-ram page at its slot, the event's offset.
-     */
-    private static long payloadAt(RamPage p) {
-        if (p.kind() == RamPage.Kind.MAPPED) {
-            return p.offset();
-        }
-        return p.offset() + 8 + (p.isContinue() ? 0 : 1 + p.block().idstr().length());
-    }
-
     private void page(RamPage p) throws IOException {
         RamBlock b = p.block();
         SavedState.Slot s = state.slot(b.idstr());
@@ -98,9 +87,9 @@ final class StateScanner implements EventConsumer {
         switch (p.kind()) {
             case PAGE, MAPPED -> {
                 if (reference == null && fingerprints == null && file != null) {
-                    entries.set(at, SavedState.inFile(payloadAt(p))); // the fast path: nothing read
+                    entries.set(at, SavedState.inFile(PageRecords.payloadAt(p))); // the fast path: nothing read
                 } else {
-                    settle(s, index, p.array(), p.arrayOffset(), file != null ? payloadAt(p) : -1);
+                    settle(s, index, p.array(), p.arrayOffset(), file != null ? PageRecords.payloadAt(p) : -1);
                 }
             }
             case ZERO -> {
