@@ -20,13 +20,13 @@ import java.util.Map;
  * is taken over its own block list. An increment that does not give what its header says shows
  * here as a digest that differs.
  */
-final class LevelDigests {
+public final class LevelDigests {
 
     private LevelDigests() {
     }
 
     /** The digests of levels 0 .. n: the base's, then after each increment. */
-    static List<String> of(StateView base, List<SavedState> increments, Path tempDir) throws IOException {
+    public static List<String> of(StateView base, List<SavedState> increments, Path tempDir) throws IOException {
         int ps = base.pageSize();
         List<List<RamBlock>> levels = new ArrayList<>();
         levels.add(base.blocks());
