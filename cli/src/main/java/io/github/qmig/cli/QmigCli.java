@@ -1,6 +1,10 @@
 package io.github.qmig.cli;
 
+import io.github.qmig.cli.command.ApplyCommand;
+import io.github.qmig.cli.command.ChainCommand;
 import io.github.qmig.cli.command.ConvertCommand;
+import io.github.qmig.cli.command.DeltaCommand;
+import io.github.qmig.cli.command.DiffCommand;
 import io.github.qmig.cli.command.DumpCommand;
 import io.github.qmig.cli.command.ExtractCommand;
 import io.github.qmig.cli.command.InfoCommand;
@@ -18,14 +22,17 @@ import java.nio.file.NoSuchFileException;
 
 /** The {@code qmig} root command. {@link #main} exits; {@link #run} is what tests call. */
 @Command(name = "qmig", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Inspect, convert and validate QEMU migration streams and mapped-ram files.",
-        subcommands = {InfoCommand.class, ConvertCommand.class, ExtractCommand.class, DumpCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class},
+        description = "Inspect, convert, validate and compare QEMU migration streams and mapped-ram files; "
+                + "keep snapshot sets as increments and chains.",
+        subcommands = {InfoCommand.class, ConvertCommand.class, ExtractCommand.class, DumpCommand.class, ValidateCommand.class,
+            DiffCommand.class, DeltaCommand.class, ApplyCommand.class, ChainCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (validate: every file valid)",
             "1:a file is invalid or unreadable as a migration file",
             "2:usage error",
-            "3:I/O or internal error"})
+            "3:I/O or internal error",
+            "4:diff only (where 1 means different): a file is invalid or unreadable as a migration file"})
 public final class QmigCli {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -235,7 +235,7 @@ public final class MigrationInput implements Closeable {
 
     /** The compression of the whole input as read (of the stream, or around a libvirt image). */
     public Compression outer() {
-        return !layers.isEmpty() && !layers.get(0).isLibvirt() ? layers.get(0).compression() : Compression.NONE;
+        return !layers.isEmpty() && layers.get(0).compression() != null ? layers.get(0).compression() : Compression.NONE;
     }
 
     /** The increment's header, or null if the input is not a qmig increment. */

@@ -115,8 +115,9 @@ public final class Chain {
             Path file = dir.resolve(ROOT);
             long saveBytes;
             try (MigrationInput in = MigrationInput.open(root, 0, limits)) {
+                long given = in.seekable() ? in.totalBytes() : -1;
                 StreamConverter.toStream(in, file, 0, o);
-                saveBytes = in.seekable() ? in.totalBytes() : Files.size(file);
+                saveBytes = given >= 0 ? given : Files.size(file); // a pipe's stream: what root.mig holds
             }
             ChainManifest m;
             try (SavedState s = SavedState.read(file.toString(), options(true))) {
