@@ -32,11 +32,22 @@ public final class StreamDigest {
 
     /** The fingerprint of {@code len} bytes of {@code b} at {@code off}. */
     public static long fingerprint(byte[] b, int off, int len) {
-        CRC32C c = new CRC32C();
-        c.update(b, off, len);
-        CRC32 d = new CRC32();
-        d.update(b, off, len);
-        return c.getValue() << 32 | d.getValue();
+        return new Fingerprinter().of(b, off, len);
+    }
+
+    /** Computes fingerprints one after the other without allocating (for a loop over pages). */
+    public static final class Fingerprinter {
+        private final CRC32C crc32c = new CRC32C();
+        private final CRC32 crc32 = new CRC32();
+
+        /** The fingerprint of {@code len} bytes of {@code b} at {@code off}. */
+        public long of(byte[] b, int off, int len) {
+            crc32c.reset();
+            crc32c.update(b, off, len);
+            crc32.reset();
+            crc32.update(b, off, len);
+            return crc32c.getValue() << 32 | crc32.getValue();
+        }
     }
 
     /** A new SHA-256. */

@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 public final class PageTable implements Closeable {
 
     static final int CHUNK = 8192;
+    private static final int SHIFT = 13; // log2(CHUNK): shifts and masks, never a division (C1 calls a runtime routine for it)
     private static final int SLOTS = 16;
 
     private final Path dir;
@@ -29,6 +30,8 @@ public final class PageTable implements Closeable {
     private final long[] chunkOf = new long[SLOTS];
     private final boolean[] dirty = new boolean[SLOTS];
     private final ByteBuffer io = ByteBuffer.allocateDirect(CHUNK * 8);
+    /** The chunks ever written to (cached or in the file); the others read as zeros without a look at the file. */
+    private final java.util.BitSet created = new java.util.BitSet();
     private long size;
 
     /** @param dir where the temporary file goes (created on the first write) */
@@ -50,7 +53,7 @@ public final class PageTable implements Closeable {
 
     public long get(long index) throws IOException {
         long[] c = chunk(index);
-        return c == null ? 0 : c[(int) (index % CHUNK)];
+        return c == null ? 0 : c[(int) index & (CHUNK - 1)];
     }
 
     public void set(long index, long value) throws IOException {
@@ -59,10 +62,10 @@ public final class PageTable implements Closeable {
             if (value == 0) {
                 return;
             }
-            c = load(index / CHUNK, true);
+            c = load(index >>> SHIFT);
         }
-        int slot = (int) ((index / CHUNK) % SLOTS);
-        c[(int) (index % CHUNK)] = value;
+        int slot = (int) (index >>> SHIFT) & (SLOTS - 1);
+        c[(int) index & (CHUNK - 1)] = value;
         dirty[slot] = true;
     }
 
@@ -71,22 +74,20 @@ public final class PageTable implements Closeable {
         if (index < 0 || index >= size) {
             throw new IndexOutOfBoundsException("page " + index + " of " + size);
         }
-        long n = index / CHUNK;
-        int slot = (int) (n % SLOTS);
+        long n = index >>> SHIFT;
+        int slot = (int) n & (SLOTS - 1);
         if (chunkOf[slot] == n) {
             return data[slot];
         }
-        return load(n, false);
+        return created.get((int) n) ? load(n) : null;
     }
 
-    private long[] load(long n, boolean create) throws IOException {
-        int slot = (int) (n % SLOTS);
+    private long[] load(long n) throws IOException {
+        int slot = (int) n & (SLOTS - 1);
         evict(slot);
         long at = n * CHUNK * 8;
-        boolean onDisk = file != null && at < file.size();
-        if (!onDisk && !create) {
-            return null;
-        }
+        boolean onDisk = created.get((int) n) && file != null && at < file.size();
+        created.set((int) n);
         long[] c = data[slot] == null ? new long[CHUNK] : data[slot];
         java.util.Arrays.fill(c, 0);
         if (onDisk) {

@@ -89,6 +89,7 @@ public final class SavedState implements StateView, Closeable {
     private PageSpill spill;
     private PositionalInput file;
     private int pageSize;
+    private int pageShift;
     private long zeroFingerprint;
     private long streamBytes;
 
@@ -152,6 +153,7 @@ public final class SavedState implements StateView, Closeable {
         }
         if (this.pageSize == 0) {
             this.pageSize = pageSize;
+            this.pageShift = Integer.numberOfTrailingZeros(pageSize); // page sizes are powers of two
             this.zeroFingerprint = StreamDigest.fingerprint(new byte[pageSize], 0, pageSize);
             this.spill = new PageSpill(options.tempDir(), pageSize);
         }
@@ -250,6 +252,34 @@ public final class SavedState implements StateView, Closeable {
         return s == null ? null : s.block();
     }
 
+    /** The pages of one block that records named, for loops over many pages (no lookup by name for each). */
+    public interface SentPages {
+        /** Pages of the block. */
+        long pages();
+
+        /** Whether a record named page {@code index} ({@code index} below {@link #pages()}). */
+        boolean sent(long index) throws IOException;
+    }
+
+    /** The sent pages of the block named {@code block}, or null if the state has no such block. */
+    public SentPages sentPages(String block) {
+        Slot s = slots.get(block);
+        if (s == null) {
+            return null;
+        }
+        return new SentPages() {
+            @Override
+            public long pages() {
+                return s.pages();
+            }
+
+            @Override
+            public boolean sent(long index) throws IOException {
+                return entries.get(s.base() + index) != UNSEEN;
+            }
+        };
+    }
+
     /** Whether a record named the page (an increment names only the pages it changes). */
     public boolean sent(String block, long index) throws IOException {
         return entry(block, index) != UNSEEN;
@@ -270,7 +300,7 @@ public final class SavedState implements StateView, Closeable {
     public boolean sameAsReference(String block, long index) throws IOException {
         StateView ref = options.reference();
         RamBlock rb = ref == null || ref.pageSize() != pageSize ? null : ref.block(block);
-        if (rb == null || index >= rb.usedLength() / pageSize) {
+        if (rb == null || index >= rb.usedLength() >>> pageShift) {
             return false;
         }
         long e = entry(block, index);
@@ -280,12 +310,8 @@ public final class SavedState implements StateView, Closeable {
         if (e != UNSEEN) {
             return false; // compared when it arrived
         }
-        if (ref.knownZero(block, index)) {
-            return true;
-        }
         byte[] page = new byte[pageSize];
-        ref.read(block, index, page, 0);
-        return Pages.isZero(page, 0, pageSize);
+        return !ref.readUnlessZero(block, index, page, 0) || Pages.isZero(page, 0, pageSize);
     }
 
     @Override
@@ -300,6 +326,19 @@ public final class SavedState implements StateView, Closeable {
     @Override
     public void read(String block, long index, byte[] dst, int off) throws IOException {
         content(entry(block, index), block, index, dst, off);
+    }
+
+    @Override
+    public boolean readUnlessZero(String block, long index, byte[] dst, int off) throws IOException {
+        long e = entry(block, index);
+        if (e == UNSEEN || e == ZERO) {
+            return false;
+        }
+        if (e == SAME) {
+            return options.reference().readUnlessZero(block, index, dst, off);
+        }
+        content(e, block, index, dst, off);
+        return true;
     }
 
     /** The content an entry stands for. */

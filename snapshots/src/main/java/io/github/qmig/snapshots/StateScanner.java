@@ -39,7 +39,13 @@ final class StateScanner implements EventConsumer {
     private byte[] scratch;
     private byte[] refPage;
     private ZlibPages zlib;
+    private final StreamDigest.Fingerprinter fingerprinter = new StreamDigest.Fingerprinter();
     private int pageSize;
+    private int pageShift;
+    /** The block of the last page, its slot, and the reference's block of that name (or null). */
+    private RamBlock lastBlock;
+    private SavedState.Slot lastSlot;
+    private RamBlock lastRefBlock;
 
     StateScanner(SavedState state, PositionalInput file) {
         this.state = state;
@@ -64,6 +70,7 @@ final class StateScanner implements EventConsumer {
             }
             if (pageSize == 0) {
                 pageSize = b.pageSize();
+                pageShift = Integer.numberOfTrailingZeros(pageSize);
                 scratch = new byte[pageSize];
                 refPage = new byte[pageSize];
             }
@@ -81,8 +88,13 @@ final class StateScanner implements EventConsumer {
 
     private void page(RamPage p) throws IOException {
         RamBlock b = p.block();
-        SavedState.Slot s = state.slot(b.idstr());
-        long index = p.pageOffset() / pageSize;
+        if (b != lastBlock) {
+            lastBlock = b;
+            lastSlot = state.slot(b.idstr());
+            lastRefBlock = reference == null || reference.pageSize() != pageSize ? null : reference.block(b.idstr());
+        }
+        SavedState.Slot s = lastSlot;
+        long index = p.pageOffset() >>> pageShift;
         long at = s.base() + index;
         switch (p.kind()) {
             case PAGE, MAPPED -> {
@@ -129,7 +141,7 @@ final class StateScanner implements EventConsumer {
     private void settle(SavedState.Slot s, long index, byte[] page, int off, long filePosition) throws IOException {
         long at = s.base() + index;
         if (fingerprints != null) {
-            fingerprints.set(at, StreamDigest.fingerprint(page, off, pageSize));
+            fingerprints.set(at, fingerprinter.of(page, off, pageSize));
         }
         boolean zero = Pages.isZero(page, off, pageSize);
         if (reference != null && sameAsReference(s.block().idstr(), index, page, off, zero)) {
@@ -144,14 +156,13 @@ final class StateScanner implements EventConsumer {
     }
 
     private boolean sameAsReference(String block, long index, byte[] page, int off, boolean zero) throws IOException {
-        RamBlock rb = reference.pageSize() == pageSize ? reference.block(block) : null;
-        if (rb == null || index >= rb.usedLength() / pageSize) {
+        RamBlock rb = lastRefBlock;
+        if (rb == null || index >= rb.usedLength() >>> pageShift) {
             return false;
         }
-        if (reference.knownZero(block, index)) {
+        if (!reference.readUnlessZero(block, index, refPage, 0)) {
             return zero;
         }
-        reference.read(block, index, refPage, 0);
         return Arrays.equals(page, off, off + pageSize, refPage, 0, pageSize);
     }
 }

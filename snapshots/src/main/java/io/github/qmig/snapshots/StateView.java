@@ -33,6 +33,18 @@ public interface StateView {
     /** Reads page {@code index} of the block into {@code dst} at {@code off}. */
     void read(String block, long index, byte[] dst, int off) throws IOException;
 
+    /**
+     * Reads the page unless it is {@linkplain #knownZero known to be zero}: false (and {@code dst}
+     * untouched) for a page known to be zero, else true with the page read.
+     */
+    default boolean readUnlessZero(String block, long index, byte[] dst, int off) throws IOException {
+        if (knownZero(block, index)) {
+            return false;
+        }
+        read(block, index, dst, off);
+        return true;
+    }
+
     /** The {@link io.github.qmig.input.StreamDigest#fingerprint fingerprint} of page {@code index} of the block. */
     long fingerprint(String block, long index) throws IOException;
 }

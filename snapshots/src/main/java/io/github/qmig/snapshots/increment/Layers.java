@@ -190,8 +190,9 @@ public final class Layers implements Closeable {
                 continue;
             }
             long pages = Math.min(b.usedLength(), out.usedLength()) / d.pageSize();
+            SavedState.SentPages[] sent = sentPages(b.idstr());
             for (long k = 0; k < pages; k++) {
-                if (!d.sent(b.idstr(), k) || sentAfter(i, b.idstr(), k)) {
+                if (!sent[i].sent(k) || sentAfter(i, sent, k)) {
                     continue;
                 }
                 long offset = k * d.pageSize();
@@ -205,12 +206,19 @@ public final class Layers implements Closeable {
         }
     }
 
-    /** Whether an increment after the {@code i}-th has page {@code k} of the block. */
-    private boolean sentAfter(int i, String block, long k) throws IOException {
-        for (int j = increments.size() - 1; j > i; j--) {
-            SavedState d = increments.get(j);
-            RamBlock b = d.block(block);
-            if (b != null && k < b.usedLength() / d.pageSize() && d.sent(block, k)) {
+    /** Each increment's sent pages of the block (null where it has no such block). */
+    private SavedState.SentPages[] sentPages(String block) {
+        SavedState.SentPages[] out = new SavedState.SentPages[increments.size()];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = increments.get(j).sentPages(block);
+        }
+        return out;
+    }
+
+    /** Whether an increment after the {@code i}-th has page {@code k} of the block (its {@link #sentPages}). */
+    private static boolean sentAfter(int i, SavedState.SentPages[] sent, long k) throws IOException {
+        for (int j = sent.length - 1; j > i; j--) {
+            if (sent[j] != null && k < sent[j].pages() && sent[j].sent(k)) {
                 return true;
             }
         }
@@ -228,6 +236,9 @@ public final class Layers implements Closeable {
         private final EventConsumer to;
         private ZlibPages zlib;
         private byte[] page;
+        private RamBlock lastBlock;
+        private RamBlock lastOut;
+        private SavedState.SentPages[] lastSent;
 
         BasePages(PageRecords records, EventConsumer to) {
             this.records = records;
@@ -240,10 +251,15 @@ public final class Layers implements Closeable {
                 return;
             }
             String name = p.block().idstr();
-            RamBlock out = top().block(name);
+            if (p.block() != lastBlock) { // the lookups by name, once per block
+                lastBlock = p.block();
+                lastOut = top().block(name);
+                lastSent = sentPages(name);
+            }
+            RamBlock out = lastOut;
             int ps = top().pageSize();
-            long k = p.pageOffset() / ps;
-            if (out == null || p.pageOffset() >= out.usedLength() || sentAfter(-1, name, k)) {
+            long k = p.pageOffset() >>> Integer.numberOfTrailingZeros(ps);
+            if (out == null || p.pageOffset() >= out.usedLength() || sentAfter(-1, lastSent, k)) {
                 return;
             }
             switch (p.kind()) {

@@ -49,7 +49,7 @@ public final class StackView implements StateView {
         for (int j = increments.size() - 1; j >= 0; j--) {
             SavedState d = increments.get(j);
             RamBlock b = d.block(block);
-            if (b != null && index < b.usedLength() / d.pageSize() && d.sent(block, index)) {
+            if (b != null && index < b.usedLength() >>> Integer.numberOfTrailingZeros(d.pageSize()) && d.sent(block, index)) {
                 return d;
             }
         }
