@@ -115,17 +115,16 @@ public final class Chain {
             Path file = dir.resolve(ROOT);
             long saveBytes;
             try (MigrationInput in = MigrationInput.open(root, 0, limits)) {
+                if (in.increment() != null) {
+                    throw new MigrationFormatException(Code.INCREMENT_BASE_MISMATCH, in.name(), 0, -1, null,
+                            "an increment cannot be a chain's root: give a full save (qmig apply rebuilds one)");
+                }
                 long given = in.seekable() ? in.totalBytes() : -1;
                 StreamConverter.toStream(in, file, 0, o);
                 saveBytes = given >= 0 ? given : Files.size(file); // a pipe's stream: what root.mig holds
             }
             ChainManifest m;
             try (SavedState s = SavedState.read(file.toString(), options(true))) {
-                if (s.increment() != null) {
-                    Files.delete(file);
-                    throw new MigrationFormatException(Code.INCREMENT_BASE_MISMATCH, root, 0, -1, null,
-                            "an increment cannot be a chain's root: give a full save");
-                }
                 m = ChainManifest.of(s.pageSize(), new ChainManifest.Root(ROOT, s.digest(), Files.size(file), saveBytes));
             }
             writeManifest(m, o);

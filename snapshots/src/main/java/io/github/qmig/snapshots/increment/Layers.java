@@ -171,9 +171,8 @@ public final class Layers implements Closeable {
     }
 
     private void basePages(PageRecords records, EventConsumer to) throws IOException {
-        MigrationInput in = MigrationInput.open(base, 0, limits);
         SavedState.Options o = SavedState.Options.plain(tempDir).withLimits(limits).withFingerprints(!verified);
-        try (SavedState b = SavedState.read(in, o, new BasePages(records, to))) {
+        try (SavedState b = SavedState.read(MigrationInput.open(base, 0, limits), o, new BasePages(records, to))) {
             if (!verified) {
                 check(b);
             }
