@@ -25,6 +25,8 @@
 #      qmig convert --to mapped-ram      vs  cp STREAM
 #      qmig convert --to stream MAPPED   vs  cp MAPPED
 #      qmig extract STREAM               vs  cp STREAM
+#      qmig info IMAGE@bench             vs  cat STREAM > /dev/null   (the same guest as an internal
+#      qmig convert --to stream IMAGE@bench  vs  cp STREAM            snapshot of a qcow2 image)
 #    each of these three both as is (fsync before rename; extract also hashes every block) and
 #    with cp's guarantees (--no-sync, and --no-hash for extract), which the targets apply to;
 #      analyze-migration.py -f STREAM    (default mode; and -x, which extracts memory)
@@ -93,11 +95,11 @@ if [[ ! -s "$cp_file" ]]; then
   (cd "$here" && mvn -B -q -o -pl testkit dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null \
     || mvn -B -q -pl testkit dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null)
 fi
-save() { # MiB
+save() { # MiB [--qcow2]
   java -Dqmig.testdata="$here/testdata" -cp "$here/testkit/target/classes:$(cat "$cp_file")" \
-    io.github.qmig.testkit.BigSave --dir "$dir" --mem "$1" >&2
+    io.github.qmig.testkit.BigSave --dir "$dir" --mem "$@" >&2
 }
-save "$mem"
+save "$mem" --qcow2
 save "$small"
 pair() { # MiB: two saves of one guest differing in a known window of pages
   java -Dqmig.testdata="$here/testdata" -cp "$here/testkit/target/classes:$(cat "$cp_file")" \
@@ -107,6 +109,7 @@ pair "$mem"
 pair "$small"
 S="$dir/stream-${mem}M.mig"
 M="$dir/mapped-ram-${mem}M.mig"
+Q="$dir/qcow2-${mem}M.qcow2@bench"
 S1="$dir/stream-${small}M.mig"
 M1="$dir/mapped-ram-${small}M.mig"
 PA="$dir/pair-a-${mem}M.mig"
@@ -150,7 +153,7 @@ export -f catf
 [[ -s "$D" ]] || "$qmig" delta --no-sync --base "$PA" "$PB" -o "$D" >&2
 [[ -s "$D1" ]] || "$qmig" delta --no-sync --base "$PA1" "$PB1" -o "$D1" >&2
 echo "warming the page cache" >&2
-for f in "$S" "$M" "$S1" "$M1" "$PA" "$PB" "$PA1" "$PB1" "$D" "$D1"; do cat "$f" > /dev/null; done
+for f in "$S" "$M" "$S1" "$M1" "${Q%@*}" "$PA" "$PB" "$PA1" "$PB1" "$D" "$D1"; do cat "$f" > /dev/null; done
 if [[ -n "$analyze" && ! -f "$analyze" ]]; then
   echo "bench.sh: $analyze not found; skipping analyze-migration.py" >&2
   analyze=""
@@ -205,6 +208,11 @@ step_apply() {
   clean; run "cp pair-a"   cp "$PA" "$out/copy"
   clean; run "qmig apply --no-sync" "$qmig" apply --no-sync "$PA" "$D" -o "$out/applied"
 }
+# the same guest as an internal snapshot of a qcow2 image, its VM state read in place
+step_qcow2() {
+  run "qmig info qcow2 snapshot" "$qmig" info "$Q"
+  clean; run "qmig convert --no-sync --to stream (qcow2 snapshot)" "$qmig" convert --no-sync --to stream "$Q" -o "$out/converted"
+}
 # the small guest, for peak RSS against guest size
 step_small() {
   run "qmig diff (small)" bash -c '"$0" diff "$1" "$2" > /dev/null; [[ $? == 1 ]]' "$qmig" "$PA1" "$PB1"
@@ -215,7 +223,7 @@ step_small() {
   clean; run "qmig extract (small)" "$qmig" extract "$S1" -o "$out/x"
 }
 steps=(info_stream info_mapped convert_mapped convert_stream extract convert_mapped_nosync
-       convert_stream_nosync extract_nosync analyze diff apply small)
+       convert_stream_nosync extract_nosync analyze diff apply small qcow2)
 
 strides=() # the strides coprime with the number of steps: each such order visits every step
 for ((k = 1; k < ${#steps[@]}; k++)); do
@@ -291,6 +299,8 @@ info_row() { # qmig-label ref-label: the defaults (fsync; extract also hashes), 
   row "qmig extract --no-sync --no-hash" "cp stream (extract)" "<=" 1.3
   row "qmig diff" "cat pair" "<=" 1.2
   row "qmig apply --no-sync" "cp pair-a" "<=" 1.2
+  row "qmig info qcow2 snapshot" "cat stream" "<=" 1.5
+  row "qmig convert --no-sync --to stream (qcow2 snapshot)" "cp stream" "<=" 1.3
   info_row "qmig convert --to mapped-ram" "cp stream"
   info_row "qmig convert --to stream" "cp mapped-ram"
   info_row "qmig extract" "cp stream (extract)"

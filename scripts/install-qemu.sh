@@ -52,8 +52,9 @@ BPO=/etc/apt/sources.list.d/qmig-bookworm-backports.sources
 QEMU_PKGS=(qemu-system-x86 qemu-utils qemu-system-arm qemu-system-ppc qemu-system-s390x qemu-system-misc)
 # Firmware the test machines need at start-up. qemu-system-data ships SLOF (ppc64 pseries loads it
 # at machine init even when the CPU never runs), the s390x ccw image and OpenSBI; SeaBIOS and iPXE
-# are the x86 BIOS/option ROMs. aarch64 `virt` runs without firmware.
-EXTRA_PKGS=(zstd qemu-system-data seabios ipxe-qemu)
+# are the x86 BIOS/option ROMs. aarch64 `virt` runs without firmware. bzip2 and lzop are the programs
+# libvirt compresses save images with (the tests make real images of those formats).
+EXTRA_PKGS=(zstd bzip2 lzop qemu-system-data seabios ipxe-qemu)
 TOOLCHAIN_PKGS=(gcc binutils make)
 LIBVIRT_PKGS=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients)
 

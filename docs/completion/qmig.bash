@@ -216,7 +216,7 @@ function _picocli_qmig() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands="info convert extract dump validate diff delta apply chain help"
-  local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--debug' '-q' '--quiet' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -235,12 +235,15 @@ function _picocli_qmig_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--json' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--offset'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts="'--snapshot' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
     '--offset')
       return
       ;;
@@ -262,25 +265,25 @@ function _picocli_qmig_convert() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--no-sync' '--libvirt' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--to' '-o' '--output' '--offset' '--input-offset'"
+  local flag_opts="'--no-sync' '--normalize' '--libvirt' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts="'--snapshot' '--to' '-o' '--output' '--output-offset' '--input-offset'"
   local LAYOUT_option_args=("stream" "mapped-ram") # --to values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
     '--to')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${LAYOUT_option_args[@]}" ) )
       return $?
       ;;
     '-o'|'--output')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
-    '--offset')
+    '--output-offset')
       return
       ;;
     '--input-offset')
@@ -304,12 +307,15 @@ function _picocli_qmig_extract() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--no-sync' '--no-hash' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-o' '--output' '--block' '--offset'"
+  local flag_opts="'--no-sync' '-f' '--force' '--no-hash' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts="'--snapshot' '-o' '--output' '--block' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
     '-o'|'--output')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -340,12 +346,15 @@ function _picocli_qmig_dump() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--desc' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--format' '--offset'"
+  local flag_opts="'--desc' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts="'--snapshot' '--format' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
     '--format')
       return
       ;;
@@ -370,12 +379,15 @@ function _picocli_qmig_validate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--strict' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--junit' '--offset'"
+  local flag_opts="'--json' '--strict' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts="'--snapshot' '--junit' '--offset'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--snapshot')
+      return
+      ;;
     '--junit')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -402,7 +414,7 @@ function _picocli_qmig_diff() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'--json' '--pages' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--json' '--pages' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -421,7 +433,7 @@ function _picocli_qmig_delta() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts="'--base' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
@@ -454,7 +466,7 @@ function _picocli_qmig_apply() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts="'-o' '--output' '--to'"
   local LAYOUT_option_args=("stream" "mapped-ram") # --to values
 
@@ -486,7 +498,7 @@ function _picocli_qmig_chain() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands="init push pop restore list verify"
-  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -504,7 +516,7 @@ function _picocli_qmig_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands="info convert extract dump validate diff delta apply chain"
-  local flag_opts="'-h' '--help' '--debug'"
+  local flag_opts="'-h' '--help' '--debug' '-q' '--quiet'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -522,7 +534,7 @@ function _picocli_qmig_chain_init() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -547,7 +559,7 @@ function _picocli_qmig_chain_push() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -572,7 +584,7 @@ function _picocli_qmig_chain_pop() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -598,7 +610,7 @@ function _picocli_qmig_chain_restore() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts="'--level' '-o' '--output' '--to'"
   local LAYOUT_option_args=("stream" "mapped-ram") # --to values
 
@@ -640,7 +652,7 @@ function _picocli_qmig_chain_list() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -665,7 +677,7 @@ function _picocli_qmig_chain_verify() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then

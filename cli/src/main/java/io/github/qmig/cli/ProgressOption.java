@@ -1,18 +1,22 @@
 package io.github.qmig.cli;
 
 import io.github.qmig.input.MigrationInput;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.PrintWriter;
-
-/** The {@code --quiet} option of every command that reads a file, and the progress display it governs. */
+/**
+ * The progress display of every command that reads a file, governed by the global
+ * {@code -q/--quiet} (an option of {@code qmig} that every command inherits, before or after
+ * the command's name).
+ */
 public final class ProgressOption {
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress display (it only ever appears when stderr is a terminal).")
-    boolean quiet;
+    private ProgressOption() {
+    }
 
-    /** Shows progress of reading {@code input} on {@code err} until closed. */
-    public ProgressDisplay attach(MigrationInput input, PrintWriter err) {
-        return ProgressDisplay.attach(input, err, quiet);
+    /** Shows progress of reading {@code input} on the command's stderr until closed, unless quiet. */
+    public static ProgressDisplay attach(CommandSpec command, MigrationInput input) {
+        Object root = command.root().userObject();
+        boolean quiet = root instanceof QmigCli q && q.quiet();
+        return ProgressDisplay.attach(input, command.commandLine().getErr(), quiet);
     }
 }

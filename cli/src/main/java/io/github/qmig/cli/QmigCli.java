@@ -10,13 +10,18 @@ import io.github.qmig.cli.command.ExtractCommand;
 import io.github.qmig.cli.command.InfoCommand;
 import io.github.qmig.cli.command.ValidateCommand;
 import io.github.qmig.codec.MigrationFormatException;
+import io.github.qmig.output.UnsuitableOutputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
@@ -30,8 +35,10 @@ import java.nio.file.NoSuchFileException;
         exitCodeList = {
             "0:success (validate: every file valid)",
             "1:a file is invalid or unreadable as a migration file",
-            "2:usage error",
-            "3:I/O or internal error",
+            "2:usage error (also: an output that cannot be written where asked)",
+            "3:I/O or internal error (also: standard output could not be written)",
+            "130:interrupted (Ctrl-C): no output is left behind",
+            "143:terminated (SIGTERM): no output is left behind",
             "4:diff only (where 1 means different): a file is invalid or unreadable as a migration file"})
 public final class QmigCli {
 
@@ -39,8 +46,23 @@ public final class QmigCli {
             description = "Print stack traces of errors.")
     boolean debug;
 
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "No progress display (it only ever appears when stderr is a terminal).")
+    boolean quiet;
+
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        Interrupts.install();
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                StandardCharsets.UTF_8), false);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
+                StandardCharsets.UTF_8), true);
+        int code = run(args, out, err);
+        out.flush();
+        if (out.checkError() && code != ExitCode.USAGE.code()) { // a full disk, a closed pipe, /dev/full
+            err.println("qmig: cannot write standard output");
+            code = ExitCode.IO_ERROR.code();
+        }
+        System.exit(code);
     }
 
     /** Runs qmig with the given output streams and returns the exit code. */
@@ -51,7 +73,9 @@ public final class QmigCli {
         cl.setExecutionExceptionHandler((e, cmd, parse) -> handle(e, root, err));
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("qmig: " + ex.getMessage());
-            ex.getCommandLine().usage(err);
+            CommandLine c = ex.getCommandLine();
+            String name = c.getCommandName().equals("qmig") ? "qmig" : "qmig " + c.getCommandName();
+            err.println("Try '" + name + " --help' for more information.");
             return ExitCode.USAGE.code();
         });
         int code;
@@ -65,7 +89,15 @@ public final class QmigCli {
         return code;
     }
 
+    /** Whether progress is shown (the global {@code -q}). */
+    boolean quiet() {
+        return quiet;
+    }
+
     private static int handle(Throwable thrown, QmigCli root, PrintWriter err) {
+        if (Interrupts.happened()) {
+            return Interrupts.exitCode(); // the signal handler has said so and is cleaning up
+        }
         // RamPage.array() and other callbacks wrap I/O errors: report what went wrong, not the wrapper
         Throwable e = thrown instanceof UncheckedIOException u ? u.getCause() : thrown;
         ExitCode code;
@@ -73,6 +105,9 @@ public final class QmigCli {
         if (e instanceof MigrationFormatException f) {
             code = ExitCode.INVALID;
             message = f.getMessage();
+        } else if (e instanceof UnsuitableOutputException) {
+            code = ExitCode.USAGE;
+            message = e.getMessage();
         } else if (e instanceof NoSuchFileException f) {
             code = ExitCode.IO_ERROR;
             message = f.getFile() + ": no such file";
@@ -81,7 +116,7 @@ public final class QmigCli {
             message = f.getFile() + ": permission denied";
         } else if (e instanceof IOException) {
             code = ExitCode.IO_ERROR;
-            message = e.getMessage() != null ? e.getMessage() : e.toString();
+            message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         } else {
             code = ExitCode.IO_ERROR;
             message = "internal error: " + e;

@@ -2,6 +2,7 @@ package io.github.qmig.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.qmig.cli.QmigJar.Result;
 import io.github.qmig.testkit.Fixture;
 import io.github.qmig.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -24,30 +25,8 @@ class CliJarIT {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(File stdin, String... args) throws IOException, InterruptedException {
-        Path jar = Path.of("target", "qmig.jar").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-jar", jar.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        if (stdin != null) {
-            pb.redirectInput(stdin);
-        }
-        Path out = Files.createTempFile("qmig-out", ".txt");
-        Path err = Files.createTempFile("qmig-err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("qmig did not finish: " + cmd);
-        }
-        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
+    private static Result run(File stdin, String... args) throws IOException, InterruptedException {
+        return QmigJar.run(stdin, args);
     }
 
     @Test

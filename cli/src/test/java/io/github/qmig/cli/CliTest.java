@@ -204,7 +204,8 @@ class CliTest {
             assertThat(r.code()).as(c + ": " + r.err()).isZero();
             assertThat(r.out()).as(c).contains("Usage: qmig " + c);
         }
-        assertThat(qmig("--help").out()).contains("Exit codes:").contains("3   I/O or internal error");
+        assertThat(qmig("--help").out()).contains("Exit codes:").containsPattern("\\n  3 +I/O or internal error")
+                .containsPattern("\\n  130 +interrupted");
     }
 
     @Test
@@ -214,6 +215,76 @@ class CliTest {
         Run missing = qmig("info", tmp.resolve("nope.mig").toString());
         assertThat(missing.code()).isEqualTo(3);
         assertThat(missing.err()).contains("no such file");
+    }
+
+    @Test
+    void usageErrorsSayWhereHelpIs() {
+        Run r = qmig("info", "--bogus", "x.mig");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option: '--bogus'").contains("Try 'qmig info --help' for more information.");
+    }
+
+    @Test
+    void negativeOffsetsAreUsageErrors() throws IOException {
+        String f = fixture("x86-pc-128M-paused").toString();
+        for (String[] args : new String[][] {{"info", "--offset", "-5", f}, {"dump", "--offset", "-1", f},
+            {"validate", "--offset", "-1", f}, {"extract", "--offset", "-1", f, "-o", tmp.resolve("x").toString()},
+            {"convert", "--to", "stream", "--input-offset", "-1", f, "-o", tmp.resolve("o").toString()},
+            {"convert", "--to", "stream", "--output-offset", "-1", f, "-o", tmp.resolve("o").toString()}}) {
+            Run r = qmig(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err()).as(args[0]).contains("must not be negative").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void convertOffsetIsTheDeprecatedSpellingOfOutputOffset() throws IOException {
+        String f = fixture("x86-pc-128M-paused").toString();
+        Path old = tmp.resolve("old.mig");
+        Path now = tmp.resolve("new.mig");
+        Run deprecated = qmig("convert", "--to", "stream", "--offset", "4096", f, "-o", old.toString());
+        assertThat(deprecated.code()).as(deprecated.err()).isZero();
+        assertThat(deprecated.err()).contains("--offset is deprecated: use --output-offset");
+        assertThat(qmig("convert", "--to", "stream", "--output-offset", "4096", f, "-o", now.toString()).code()).isZero();
+        assertThat(Files.readAllBytes(old)).isEqualTo(Files.readAllBytes(now));
+        assertThat(qmig("info", "--offset", "4096", now.toString()).code()).isZero();
+    }
+
+    @Test
+    void extractBlockByShortNameAndAnUnknownNameListsTheBlocks() throws IOException {
+        String f = fixture("x86-pc-128M-paused").toString();
+        Path dir = tmp.resolve("tables");
+        Run r = qmig("extract", "--no-hash", "--block", "tables", f, "-o", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("%2From@etc%2Facpi%2Ftables.raw", "blocks.json");
+        }
+        Run unknown = qmig("extract", "--block", "ram", f, "-o", tmp.resolve("none").toString());
+        assertThat(unknown.code()).isEqualTo(3);
+        assertThat(unknown.err()).isEqualTo("qmig: " + f + ": no RAM block named 'ram'; the blocks are: pc.ram, "
+                + "/rom@etc/acpi/tables, pc.bios, pc.rom, /rom@etc/table-loader, /rom@etc/acpi/rsdp\n");
+        assertThat(tmp.resolve("none")).doesNotExist();
+    }
+
+    @Test
+    void extractForceReplacesADirectoryOnlyWhenComplete() throws IOException {
+        String f = fixture("x86-pc-128M-paused").toString();
+        Path dir = Files.createDirectory(tmp.resolve("blocks"));
+        Files.writeString(dir.resolve("mine.txt"), "keep");
+        Run refused = qmig("extract", "--no-hash", f, "-o", dir.toString());
+        assertThat(refused.code()).isEqualTo(3);
+        assertThat(refused.err()).contains("not empty (--force replaces it)");
+        Run failed = qmig("extract", "--force", "--block", "nope", f, "-o", dir.toString());
+        assertThat(failed.code()).isEqualTo(3);
+        assertThat(dir.resolve("mine.txt")).as("a failed run keeps the old directory").hasContent("keep");
+        Run forced = qmig("extract", "--force", "--no-hash", f, "-o", dir.toString());
+        assertThat(forced.code()).as(forced.err()).isZero();
+        assertThat(dir.resolve("mine.txt")).doesNotExist();
+        assertThat(dir.resolve("pc.ram.raw")).hasSize(128L << 20);
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".qmig-tmp"));
+        }
     }
 
     @Test

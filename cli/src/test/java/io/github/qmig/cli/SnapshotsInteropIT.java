@@ -95,7 +95,7 @@ class SnapshotsInteropIT {
             assertThat(meta.ramRanges()).as("RAM hashes recorded at save %d", s.index()).isNotEmpty();
             for (boolean mapped : new boolean[] {false, true}) {
                 Path out = tmp.resolve("level-" + s.index() + (mapped ? ".mr" : ".mig"));
-                chain.restore(s.index(), out, mapped, NO_SYNC);
+                chain.restore(s.index(), out.toString(), mapped, NO_SYNC);
                 assertThat(FixtureLoader.loadAndHash(meta, out, LoadOptions.qemu10(meta).withMappedRam(mapped)))
                         .as("level %d restored to a file, %s", s.index(), mapped ? "mapped-ram" : "stream")
                         .isEqualTo(meta.ramRanges());

@@ -6,14 +6,14 @@ package io.github.qmig.codec;
  * back reproduces the file byte for byte.
  *
  * <pre>
- * file    := FileHeader [Configuration] record* EndOfFile [VmDescription]
+ * file    := FileHeader [Configuration] record* EndOfFile [VmDescription] [TrailingBytes]
  * record  := SectionHeader body SectionFooter? SectionEnd  |  Command
  * body    := SectionData*  (device state, opaque)  |  BodyEvent*  (decoded by a SectionBodyCodec, e.g. RAM)
  * </pre>
  */
 public sealed interface MigrationEvent
         permits FileHeader, Configuration, SectionHeader, SectionData, SectionFooter, SectionEnd, Command, EndOfFile,
-        VmDescription, BodyEvent {
+        VmDescription, TrailingBytes, BodyEvent {
 
     /** Absolute byte offset of this event's first byte. */
     long offset();

@@ -52,14 +52,18 @@ public final class MigrationFormatException extends IOException {
         RECORD_TYPE_INVALID("record-type-invalid", Reason.CORRUPT),
         /** Bytes after the end of the stream (EOF, VMDESCRIPTION). */
         TRAILING_DATA("trailing-data", Reason.CORRUPT),
-        /** gzip, xz or zstd data that does not decompress. */
+        /** gzip, bzip2, xz, lzop or zstd data that does not decompress. */
         COMPRESSED_DATA_INVALID("compressed-data-invalid", Reason.CORRUPT),
+        /** A compression qmig does not read (a libvirt image format it does not know). */
+        UNSUPPORTED_COMPRESSION("unsupported-compression", Reason.UNSUPPORTED_VERSION),
         SECTION_NOT_STARTED("section-not-started", Reason.CORRUPT),
         FOOTER_MISSING("footer-missing", Reason.CORRUPT),
         FOOTER_MISMATCH("footer-mismatch", Reason.CORRUPT),
         COMMAND_INVALID("command-invalid", Reason.CORRUPT),
         /** The VMDESCRIPTION JSON is malformed or does not describe the stream. */
         VMDESC_INVALID("vmdesc-invalid", Reason.CORRUPT),
+        /** A stream without RAM where RAM is needed (device state only, or a damaged RAM section). */
+        RAM_ABSENT("ram-absent", Reason.CORRUPT),
         RAM_SIZE_MISMATCH("ram-size-mismatch", Reason.CORRUPT),
         RAM_BLOCK_NAME_INVALID("ram-block-name-invalid", Reason.CORRUPT),
         RAM_BLOCK_UNKNOWN("ram-block-unknown", Reason.CORRUPT),
@@ -70,6 +74,19 @@ public final class MigrationFormatException extends IOException {
         MAPPED_RAM_VERSION("mapped-ram-version", Reason.UNSUPPORTED_VERSION),
         MAPPED_RAM_PAGE_SIZE("mapped-ram-page-size", Reason.CORRUPT),
         MAPPED_RAM_OFFSET_INVALID("mapped-ram-offset-invalid", Reason.CORRUPT),
+        /** A qcow2 image this reader refuses: version, feature bits, encryption, external data file. */
+        QCOW2_UNSUPPORTED("qcow2-unsupported", Reason.UNSUPPORTED_VERSION),
+        /** A qcow2 header field out of its range (cluster size, header length, compression type, ...). */
+        QCOW2_HEADER_INVALID("qcow2-header-invalid", Reason.CORRUPT),
+        /** A qcow2 snapshot table entry that breaks the format (extra data, VM state past its L1 table, ...). */
+        QCOW2_SNAPSHOT_TABLE_INVALID("qcow2-snapshot-table-invalid", Reason.CORRUPT),
+        /** A qcow2 L1 or L2 entry of a VM state that breaks the format, or a compressed cluster that does not decode. */
+        QCOW2_CLUSTER_INVALID("qcow2-cluster-invalid", Reason.CORRUPT),
+        /**
+         * No VM state to read in a qcow2 image: no snapshot chosen, none with that ID or name, a name
+         * several snapshots share, a disk-only snapshot, or a snapshot asked of a file that is no image.
+         */
+        QCOW2_SNAPSHOT_UNAVAILABLE("qcow2-snapshot-unavailable", Reason.BAD_MAGIC),
         /** A qmig increment whose header checksum or stream digest does not match its bytes. */
         INCREMENT_DAMAGED("increment-damaged", Reason.CORRUPT),
         /**

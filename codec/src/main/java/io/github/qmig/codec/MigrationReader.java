@@ -219,7 +219,7 @@ public final class MigrationReader implements Closeable, BodyContext {
                     return readAfterEof();
                 case AFTER_DESCRIPTION:
                     if (!in.atEnd()) {
-                        throw fail(Code.TRAILING_DATA, in.position(), "data after the VMDESCRIPTION");
+                        return trailing(in.position(), TrailingBytes.Kind.AFTER_DESCRIPTION, -1);
                     }
                     state = State.DONE;
                     return null;
@@ -393,6 +393,10 @@ public final class MigrationReader implements Closeable, BodyContext {
         return c;
     }
 
+    /**
+     * After the EOF record: nothing, a VMDESCRIPTION, or bytes QEMU's loader never reads
+     * ({@link TrailingBytes}: the stream is complete, whatever follows).
+     */
     private MigrationEvent readAfterEof() throws IOException {
         long at = in.position();
         setContext(null, at);
@@ -402,26 +406,55 @@ public final class MigrationReader implements Closeable, BodyContext {
             return null;
         }
         if (b != VmDescription.TYPE) {
-            throw fail(Code.TRAILING_DATA, at, "unexpected byte 0x%02x after the EOF record", b);
+            return trailing(at, TrailingBytes.Kind.AFTER_EOF, -1);
         }
-        in.skip(1);
-        long len = Integer.toUnsignedLong(in.readInt());
+        if (!in.ensure(5)) {
+            return trailing(at, TrailingBytes.Kind.CUT_DESCRIPTION, -1);
+        }
+        long len = Integer.toUnsignedLong(in.peekInt(1));
         if (len > options.limits().maxVmDescription()) {
-            throw fail(Code.LIMIT_EXCEEDED, at + 1, "VMDESCRIPTION of %d bytes (limit %d)", len,
-                    options.limits().maxVmDescription());
+            return trailing(at, TrailingBytes.Kind.UNREAD_DESCRIPTION, len);
         }
         long size = in.size();
-        if (size >= 0 && in.position() + len > size) {
-            throw fail(Code.TRUNCATED, size, "input ends %d bytes into a %d-byte VMDESCRIPTION",
-                    size - in.position(), len);
+        if (size >= 0 && at + 5 + len > size) {
+            return trailing(at, TrailingBytes.Kind.CUT_DESCRIPTION, len);
         }
-        state = State.AFTER_DESCRIPTION;
         if (trailing != null && trailing.is(at, len)) {
-            in.skip(len); // the record read ahead: its bytes and its parse are in hand
+            in.skip(5 + len); // the record read ahead: its bytes and its parse are in hand
+            state = State.AFTER_DESCRIPTION;
             return trailing.event(options.limits());
         }
-        byte[] json = in.readBytes((int) len);
+        in.skip(5);
+        byte[] json = new byte[(int) len];
+        int got = in.readUpTo(json); // a stream: only reading tells whether all of it is there
+        if (got < len) {
+            state = State.DONE;
+            ByteBuffer head = ByteBuffer.allocate(Math.min(TrailingBytes.HEAD, 5 + got));
+            head.put((byte) VmDescription.TYPE).putInt((int) len).put(json, 0, head.remaining()).flip();
+            return new TrailingBytes(at, TrailingBytes.Kind.CUT_DESCRIPTION, 5L + got, len, head);
+        }
+        state = State.AFTER_DESCRIPTION;
         return new VmDescription(at, ByteBuffer.wrap(json), options.limits(), null, null);
+    }
+
+    /** The bytes from {@code at} on, which the reader does not read further: it ends after them. */
+    private TrailingBytes trailing(long at, TrailingBytes.Kind kind, long declared) throws IOException {
+        state = State.DONE;
+        in.ensure(TrailingBytes.HEAD);
+        byte[] head = new byte[Math.min(TrailingBytes.HEAD, in.available())];
+        for (int i = 0; i < head.length; i++) {
+            head[i] = (byte) in.peek(i);
+        }
+        long size = in.size();
+        return new TrailingBytes(at, kind, size >= 0 ? size - at : -1, declared, ByteBuffer.wrap(head));
+    }
+
+    /**
+     * Whether the input was found to end with the EOF and VMDESCRIPTION records (seekable inputs,
+     * read ahead when the reader was made): what a complete save ends with. False for streams.
+     */
+    public boolean endsWithDescription() {
+        return trailing != null;
     }
 
     /** Absolute offset of the next unread byte. */
@@ -502,6 +535,11 @@ public final class MigrationReader implements Closeable, BodyContext {
         @Override
         public int maxVmDescription() {
             return options.limits().maxVmDescription();
+        }
+
+        @Override
+        public long maxScannedPayload() {
+            return options.limits().maxScannedPayload();
         }
     }
 }

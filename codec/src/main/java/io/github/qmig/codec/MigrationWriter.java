@@ -37,7 +37,7 @@ public final class MigrationWriter implements Closeable {
     }
 
     public void write(MigrationEvent e) throws IOException {
-        if (finished) {
+        if (finished && !(e instanceof TrailingBytes)) {
             throw new IllegalStateException("event after the VMDESCRIPTION: " + e);
         }
         if (!headerWritten && !(e instanceof FileHeader)) {
@@ -70,8 +70,8 @@ public final class MigrationWriter implements Closeable {
             out.writeU16(c.code());
             out.writeU16(c.data().remaining());
             out.write(c.data().duplicate());
-        } else if (e instanceof SectionEnd) {
-            return; // a position, not bytes
+        } else if (e instanceof SectionEnd || e instanceof TrailingBytes) {
+            return; // a position, or bytes QEMU never reads
         } else if (e instanceof EndOfFile) {
             out.writeU8(EndOfFile.TYPE);
         } else if (e instanceof VmDescription v) {

@@ -24,6 +24,9 @@ import java.util.Objects;
  *     subsections) in the JSON and in device payloads</td></tr>
  * <tr><td>{@link #maxStringLength()}</td><td>64 KiB</td><td>one JSON string or name</td></tr>
  * <tr><td>{@link #maxArrayElements()}</td><td>16 Mi</td><td>elements of one vmstate array field decoded</td></tr>
+ * <tr><td>{@link #maxScannedPayload()}</td><td>256 MiB</td><td>bytes of one device payload delimited by
+ *     scanning for its end (no VMDESCRIPTION): reading stops there instead of running to the end of a
+ *     damaged input</td></tr>
  * <tr><td>{@link #maxConfiguration()}</td><td>1 MiB</td><td>bytes of the CONFIGURATION record</td></tr>
  * <tr><td>{@link #maxCapabilities()}</td><td>64</td><td>capabilities listed in the configuration</td></tr>
  * <tr><td>{@link #maxSectionIds()}</td><td>65,536</td><td>distinct section ids in one stream</td></tr>
@@ -46,6 +49,12 @@ import java.util.Objects;
  *     file, a few bits in memory): 16 TiB of RAM in 4 KiB pages</td></tr>
  * <tr><td>{@link #maxRepeatedProblems()}</td><td>20</td><td>problems of one code listed before the rest are
  *     summarised</td></tr>
+ * <tr><td>{@link #maxQcow2Snapshots()}</td><td>65,536</td><td>snapshots in a qcow2 image's table (QEMU's
+ *     {@code QCOW_MAX_SNAPSHOTS})</td></tr>
+ * <tr><td>{@link #maxQcow2SnapshotTable()}</td><td>32 MiB</td><td>bytes of a qcow2 snapshot table, all kept in
+ *     memory (QEMU refuses more than 64 MiB; 65,536 snapshots with QEMU's longest names and IDs take 23 MiB)</td></tr>
+ * <tr><td>{@link #maxQcow2L1Size()}</td><td>4 Mi</td><td>entries of a snapshot's L1 table (QEMU's
+ *     {@code QCOW_MAX_L1_SIZE}, 32 MiB); only the entries over the VM state are read</td></tr>
  * </table>
  */
 public final class ReadLimits {
@@ -58,6 +67,7 @@ public final class ReadLimits {
     private final int maxVmDescriptionDepth;
     private final int maxStringLength;
     private final long maxArrayElements;
+    private final long maxScannedPayload;
     private final int maxConfiguration;
     private final int maxCapabilities;
     private final int maxSectionIds;
@@ -71,6 +81,9 @@ public final class ReadLimits {
     private final long maxTrackedPages;
     private final int maxTrackedSections;
     private final int maxRepeatedProblems;
+    private final int maxQcow2Snapshots;
+    private final int maxQcow2SnapshotTable;
+    private final int maxQcow2L1Size;
     private final long maxStatePages;
 
     private ReadLimits(Builder b) {
@@ -80,6 +93,7 @@ public final class ReadLimits {
         this.maxVmDescriptionDepth = b.maxVmDescriptionDepth;
         this.maxStringLength = b.maxStringLength;
         this.maxArrayElements = b.maxArrayElements;
+        this.maxScannedPayload = b.maxScannedPayload;
         this.maxConfiguration = b.maxConfiguration;
         this.maxCapabilities = b.maxCapabilities;
         this.maxSectionIds = b.maxSectionIds;
@@ -93,6 +107,9 @@ public final class ReadLimits {
         this.maxTrackedPages = b.maxTrackedPages;
         this.maxTrackedSections = b.maxTrackedSections;
         this.maxRepeatedProblems = b.maxRepeatedProblems;
+        this.maxQcow2Snapshots = b.maxQcow2Snapshots;
+        this.maxQcow2SnapshotTable = b.maxQcow2SnapshotTable;
+        this.maxQcow2L1Size = b.maxQcow2L1Size;
         this.maxStatePages = b.maxStatePages;
     }
 
@@ -140,6 +157,10 @@ public final class ReadLimits {
 
     public long maxArrayElements() {
         return maxArrayElements;
+    }
+
+    public long maxScannedPayload() {
+        return maxScannedPayload;
     }
 
     public int maxConfiguration() {
@@ -194,6 +215,18 @@ public final class ReadLimits {
         return maxRepeatedProblems;
     }
 
+    public int maxQcow2Snapshots() {
+        return maxQcow2Snapshots;
+    }
+
+    public int maxQcow2SnapshotTable() {
+        return maxQcow2SnapshotTable;
+    }
+
+    public int maxQcow2L1Size() {
+        return maxQcow2L1Size;
+    }
+
     public long maxStatePages() {
         return maxStatePages;
     }
@@ -216,6 +249,7 @@ public final class ReadLimits {
         private int maxVmDescriptionDepth = 64;
         private int maxStringLength = 1 << 16;
         private long maxArrayElements = 1 << 24;
+        private long maxScannedPayload = 256L << 20;
         private int maxConfiguration = 1 << 20;
         private int maxCapabilities = 64;
         private int maxSectionIds = 1 << 16;
@@ -229,6 +263,9 @@ public final class ReadLimits {
         private long maxTrackedPages = 1L << 30;
         private int maxTrackedSections = 1 << 16;
         private int maxRepeatedProblems = 20;
+        private int maxQcow2Snapshots = 1 << 16;
+        private int maxQcow2SnapshotTable = 32 << 20;
+        private int maxQcow2L1Size = 4 << 20;
         private long maxStatePages = 1L << 32;
 
         private Builder() {
@@ -241,6 +278,7 @@ public final class ReadLimits {
             maxVmDescriptionDepth = l.maxVmDescriptionDepth;
             maxStringLength = l.maxStringLength;
             maxArrayElements = l.maxArrayElements;
+            maxScannedPayload = l.maxScannedPayload;
             maxConfiguration = l.maxConfiguration;
             maxCapabilities = l.maxCapabilities;
             maxSectionIds = l.maxSectionIds;
@@ -254,6 +292,9 @@ public final class ReadLimits {
             maxTrackedPages = l.maxTrackedPages;
             maxTrackedSections = l.maxTrackedSections;
             maxRepeatedProblems = l.maxRepeatedProblems;
+            maxQcow2Snapshots = l.maxQcow2Snapshots;
+            maxQcow2SnapshotTable = l.maxQcow2SnapshotTable;
+            maxQcow2L1Size = l.maxQcow2L1Size;
             maxStatePages = l.maxStatePages;
         }
 
@@ -298,6 +339,11 @@ public final class ReadLimits {
 
         public Builder maxArrayElements(long n) {
             maxArrayElements = check(n);
+            return this;
+        }
+
+        public Builder maxScannedPayload(long n) {
+            maxScannedPayload = check(n);
             return this;
         }
 
@@ -366,6 +412,21 @@ public final class ReadLimits {
             return this;
         }
 
+        public Builder maxQcow2Snapshots(int n) {
+            maxQcow2Snapshots = check(n);
+            return this;
+        }
+
+        public Builder maxQcow2SnapshotTable(int n) {
+            maxQcow2SnapshotTable = check(n);
+            return this;
+        }
+
+        public Builder maxQcow2L1Size(int n) {
+            maxQcow2L1Size = check(n);
+            return this;
+        }
+
         public Builder maxStatePages(long n) {
             maxStatePages = check(n);
             return this;
@@ -377,9 +438,10 @@ public final class ReadLimits {
 
         private long[] values() {
             return new long[] {maxVmDescription, maxVmDescriptionDevices, maxVmDescriptionNodes, maxVmDescriptionDepth,
-                maxStringLength, maxArrayElements, maxConfiguration, maxCapabilities, maxSectionIds, maxRamBlocks,
+                maxStringLength, maxArrayElements, maxScannedPayload, maxConfiguration, maxCapabilities, maxSectionIds, maxRamBlocks,
                 maxPageSize, maxBitmapBytes, maxCompressedPage, maxLibvirtData, maxSectionBuffer, maxBufferedPayload,
-                maxTrackedPages, maxTrackedSections, maxRepeatedProblems, maxStatePages};
+                maxTrackedPages, maxTrackedSections, maxRepeatedProblems, maxQcow2Snapshots, maxQcow2SnapshotTable,
+                maxQcow2L1Size, maxStatePages};
         }
 
         @Override

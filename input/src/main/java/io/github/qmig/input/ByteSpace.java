@@ -1,6 +1,9 @@
 package io.github.qmig.input;
 
 import io.github.qmig.codec.io.ByteSource;
+import io.github.qmig.qcow2.Qcow2Image;
+import io.github.qmig.qcow2.Snapshot;
+import io.github.qmig.qcow2.VmState;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -12,8 +15,9 @@ import java.nio.channels.FileChannel;
 
 /**
  * The bytes {@link MigrationInput} unwraps, layer by layer: the file itself (read at positions,
- * seekable) or a stream (standard input, or what a decompressor gives), read forward with a mark
- * for peeking. Positions count in this space: file offsets, or bytes from the stream's start.
+ * seekable), a snapshot's VM state inside a qcow2 image (read at positions too), or a stream
+ * (standard input, or what a decompressor gives), read forward with a mark for peeking. Positions
+ * count in this space: file offsets, offsets in the VM state, or bytes from the stream's start.
  */
 abstract class ByteSpace {
 
@@ -40,7 +44,7 @@ abstract class ByteSpace {
     abstract InputStream rest() throws IOException;
 
     /** The QEMU stream from here on. */
-    abstract ByteSource source(String name);
+    abstract ByteSource source(String name) throws IOException;
 
     /**
      * The QEMU stream of the increment whose header was just skipped: a file's is checked here and
@@ -54,6 +58,10 @@ abstract class ByteSpace {
 
         InFile(FileChannel channel) {
             this.channel = channel;
+        }
+
+        FileChannel channel() {
+            return channel;
         }
 
         @Override
@@ -97,6 +105,54 @@ abstract class ByteSpace {
         ByteSpace increment(IncrementHeader h, String name) throws IOException {
             IncrementStream.verify(channel, h, name, position);
             return this;
+        }
+    }
+
+    /** A snapshot's VM state in a qcow2 image, read in place; the source made of it closes the image. */
+    static final class InSnapshot extends ByteSpace {
+        private final Qcow2Image image;
+        private final Snapshot snapshot;
+        private final VmState state;
+
+        InSnapshot(Qcow2Image image, Snapshot snapshot) throws IOException {
+            this.image = image;
+            this.snapshot = snapshot;
+            this.state = image.vmState(snapshot);
+        }
+
+        @Override
+        byte[] peek(int n) throws IOException {
+            byte[] out = new byte[(int) Math.max(0, Math.min(n, state.size() - position))];
+            state.copyAt(position, out, 0, out.length);
+            return out;
+        }
+
+        @Override
+        byte[] read(int n) throws IOException {
+            byte[] out = peek(n);
+            position += out.length;
+            return out;
+        }
+
+        @Override
+        boolean skip(long n) {
+            position += n;
+            return true;
+        }
+
+        @Override
+        InputStream rest() {
+            throw new IllegalStateException("a VM state is the QEMU stream itself");
+        }
+
+        @Override
+        ByteSource source(String name) throws IOException {
+            return image.source(snapshot, position, true);
+        }
+
+        @Override
+        ByteSpace increment(IncrementHeader h, String name) {
+            throw new IllegalStateException("a VM state is the QEMU stream itself"); // the loop stops at a snapshot
         }
     }
 

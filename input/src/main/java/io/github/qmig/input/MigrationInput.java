@@ -6,6 +6,10 @@ import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.codec.ReadLimits;
 import io.github.qmig.codec.ReadOptions;
 import io.github.qmig.codec.io.ByteSource;
+import io.github.qmig.qcow2.Qcow2Header;
+import io.github.qmig.qcow2.Qcow2Image;
+import io.github.qmig.qcow2.Snapshot;
+import io.github.qmig.qcow2.SnapshotChoice;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -24,48 +28,67 @@ import java.util.function.LongConsumer;
 /**
  * A migration stream as users have it: a plain file (seekable), standard input ({@code -}), a
  * zstd/gzip/xz file, a libvirt save image whose stream follows its header raw, compressed, or
- * as mapped-ram ({@code sparse}); a libvirt image may itself be compressed whole; or a qmig
- * increment ({@link IncrementHeader}), whose stream is checked against its digest.
+ * as mapped-ram ({@code sparse}); a libvirt image may itself be compressed whole; the VM state
+ * of an internal snapshot inside a qcow2 disk image ({@code savevm}), chosen by its ID or name; or
+ * a qmig increment ({@link IncrementHeader}), whose stream is checked against its digest.
  *
  * <p>Opening is one loop: look at the first bytes, and while they are a wrapper's magic (never a
  * file name), unwrap that {@link Layer} and look again; what is left is the QEMU stream.
  * <pre>
  * input := [compression] ([libvirt-image [compression]] | [increment]) qemu-stream
+ *        | qcow2-image(snapshot) qemu-stream
  * </pre>
  * The stream's offsets are file offsets where the file is read in place (plain, libvirt raw and
- * sparse: mapped-ram offsets stay absolute), and count from the first decompressed byte of a
- * compressed layer.
+ * sparse: mapped-ram offsets stay absolute), count from the first decompressed byte of a
+ * compressed layer, and from the first byte of a snapshot's VM state (read in place, seekable; its
+ * qcow2 structures' errors name offsets in the image file).
  */
 public final class MigrationInput implements Closeable {
 
     /** Name used for standard input in messages. */
     public static final String STDIN = "<stdin>";
 
-    /** One wrapper around the stream, outermost first: a compression, a libvirt save image, or an increment. */
-    public record Layer(Compression compression, LibvirtHeader libvirt, IncrementHeader increment) {
+    /**
+     * One wrapper around the stream, outermost first: a compression, a libvirt save image, the
+     * internal snapshot of a qcow2 image whose VM state is the stream, or an increment.
+     */
+    public record Layer(Compression compression, LibvirtHeader libvirt, SnapshotChoice qcow2, IncrementHeader increment) {
+        public Layer(Compression compression, LibvirtHeader libvirt) {
+            this(compression, libvirt, null, null);
+        }
+
         static Layer of(Compression c) {
-            return new Layer(c, null, null);
+            return new Layer(c, null, null, null);
         }
 
         static Layer of(LibvirtHeader h) {
-            return new Layer(null, h, null);
+            return new Layer(null, h, null, null);
+        }
+
+        static Layer of(SnapshotChoice c) {
+            return new Layer(null, null, c, null);
         }
 
         static Layer of(IncrementHeader h) {
-            return new Layer(null, null, h);
+            return new Layer(null, null, null, h);
         }
 
         public boolean isLibvirt() {
             return libvirt != null;
         }
 
+        public boolean isQcow2() {
+            return qcow2 != null;
+        }
+
         public boolean isIncrement() {
             return increment != null;
         }
 
-        /** {@code zstd}, {@code gzip}, {@code xz}, {@code libvirt} or {@code increment}. */
+        /** {@code zstd}, {@code gzip}, {@code xz}, {@code libvirt}, {@code qcow2} or {@code increment}. */
         public String kind() {
-            return isLibvirt() ? "libvirt" : isIncrement() ? "increment" : compression.name().toLowerCase(Locale.ROOT);
+            return isLibvirt() ? "libvirt" : isQcow2() ? "qcow2" : isIncrement() ? "increment"
+                    : compression.name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -91,10 +114,27 @@ public final class MigrationInput implements Closeable {
 
     /** As {@link #open(String, long)}, within {@code limits}. */
     public static MigrationInput open(String file, long offset, ReadLimits limits) throws IOException {
+        return open(file, offset, limits, null);
+    }
+
+    /**
+     * As {@link #open(String, long, ReadLimits)}; in a qcow2 image, reads the VM state of the
+     * internal snapshot {@code snapshot} (an ID first, then a name; see {@link SnapshotChoice}).
+     * Without {@code snapshot}, {@code IMAGE@NAME} chooses snapshot {@code NAME} of {@code IMAGE},
+     * unless a file of that whole name exists.
+     *
+     * @param snapshot null to choose none (a qcow2 image then fails, listing its snapshots)
+     */
+    public static MigrationInput open(String file, long offset, ReadLimits limits, String snapshot) throws IOException {
         if (file.equals("-")) {
-            return ofStream(System.in, STDIN, offset, null, limits);
+            return unwrap(STDIN, new ByteSpace.InStream(System.in), offset, null, null, limits, snapshot);
         }
-        return open(Path.of(file), offset, limits);
+        int at = file.lastIndexOf('@');
+        if (snapshot == null && at > 0 && at < file.length() - 1 && !Files.exists(Path.of(file))
+                && Files.isRegularFile(Path.of(file.substring(0, at)))) {
+            return open(Path.of(file.substring(0, at)), offset, limits, file.substring(at + 1));
+        }
+        return open(Path.of(file), offset, limits, snapshot);
     }
 
     public static MigrationInput open(Path file, long offset) throws IOException {
@@ -103,6 +143,11 @@ public final class MigrationInput implements Closeable {
 
     /** As {@link #open(Path, long)}, within {@code limits}. */
     public static MigrationInput open(Path file, long offset, ReadLimits limits) throws IOException {
+        return open(file, offset, limits, null);
+    }
+
+    /** As {@link #open(Path, long, ReadLimits)}, reading the VM state of {@code snapshot} in a qcow2 image. */
+    public static MigrationInput open(Path file, long offset, ReadLimits limits, String snapshot) throws IOException {
         if (Files.isDirectory(file)) {
             throw new IOException(file + ": is a directory");
         }
@@ -113,7 +158,7 @@ public final class MigrationInput implements Closeable {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
         try {
-            return unwrap(file.toString(), new ByteSpace.InFile(ch), offset, file, null, limits);
+            return unwrap(file.toString(), new ByteSpace.InFile(ch), offset, file, null, limits, snapshot);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -132,16 +177,35 @@ public final class MigrationInput implements Closeable {
 
     public static MigrationInput ofStream(InputStream raw, String name, long offset, Closeable owned, ReadLimits limits)
             throws IOException {
-        return unwrap(name, new ByteSpace.InStream(raw), offset, null, owned, limits);
+        return unwrap(name, new ByteSpace.InStream(raw), offset, null, owned, limits, null);
     }
 
     /** The detect-and-unwrap loop (see the class comment). */
     private static MigrationInput unwrap(String name, ByteSpace space, long offset, Path file, Closeable owned,
-                                         ReadLimits limits) throws IOException {
+                                         ReadLimits limits, String snapshot) throws IOException {
         List<Layer> layers = new ArrayList<>();
         String label = name;
         while (true) {
             byte[] head = space.peek(Math.max(LibvirtHeader.SIZE, IncrementHeader.SIZE));
+            if (Qcow2Header.matches(head, head.length)) {
+                if (!(space instanceof ByteSpace.InFile f) || !layers.isEmpty()) {
+                    throw new MigrationFormatException(Code.QCOW2_UNSUPPORTED, label, space.position(), -1, null,
+                            "a qcow2 image in a " + (layers.isEmpty() ? "pipe" : layers.get(layers.size() - 1).kind()
+                                    + " wrapper") + ": its VM states are read at random offsets, from a file "
+                                    + "(decompress it to one first)");
+                }
+                Qcow2Image image = Qcow2Image.open(f.channel(), name, limits);
+                try {
+                    SnapshotChoice c = image.choose(snapshot);
+                    space = new ByteSpace.InSnapshot(image, c.snapshot());
+                    label = image.label(c.snapshot());
+                    layers.add(Layer.of(c));
+                } catch (IOException | RuntimeException e) {
+                    image.close();
+                    throw e;
+                }
+                break; // the VM state is the QEMU stream
+            }
             Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
             // inside a libvirt image or an increment, only the stream (and libvirt's own compression) follows
             boolean framed = layers.stream().anyMatch(l -> l.isLibvirt() || l.isIncrement());
@@ -157,8 +221,9 @@ public final class MigrationInput implements Closeable {
                 layers.add(Layer.of(h));
                 Compression c = Compression.ofLibvirtFormat(h.format());
                 if (c == null) {
-                    throw new MigrationFormatException(Code.UNSUPPORTED_VERSION, name, 28, 0, null, "libvirt save image format "
-                            + h.formatName() + " is not supported (raw, gzip, xz, zstd, sparse are)");
+                    throw new MigrationFormatException(Code.UNSUPPORTED_COMPRESSION, name, 28, 0, null,
+                            "libvirt save image format " + h.formatName()
+                                    + " is not supported (raw, gzip, bzip2, xz, lzop, zstd, sparse are)");
                 }
                 if (c == Compression.NONE) {
                     continue;
@@ -176,6 +241,11 @@ public final class MigrationInput implements Closeable {
                 continue;
             }
             break;
+        }
+        if (snapshot != null && layers.stream().noneMatch(Layer::isQcow2)) {
+            throw new MigrationFormatException(Code.QCOW2_SNAPSHOT_UNAVAILABLE, label, 0, -1, null, String.format(
+                    "snapshot '%s' asked of an input that is no qcow2 image (it is %s)", Snapshot.printable(snapshot),
+                    layers.isEmpty() ? "plain" : String.join("+", layers.stream().map(Layer::kind).toList())));
         }
         if (!space.skip(offset)) {
             throw new MigrationFormatException(Code.TRUNCATED, label, space.position(), -1, null,
@@ -248,6 +318,16 @@ public final class MigrationInput implements Closeable {
         return null;
     }
 
+    /** The internal snapshot of a qcow2 image whose VM state this is, or null. */
+    public SnapshotChoice qcow2() {
+        for (Layer l : layers) {
+            if (l.isQcow2()) {
+                return l.qcow2();
+            }
+        }
+        return null;
+    }
+
     /** The libvirt header, or null if the input is not a libvirt save image. */
     public LibvirtHeader libvirt() {
         for (Layer l : layers) {
@@ -259,8 +339,8 @@ public final class MigrationInput implements Closeable {
     }
 
     /**
-     * "plain", "zstd", "gzip", "xz", "increment", or "libvirt" (with its own compression: "libvirt+zstd";
-     * compressed whole: "zstd+libvirt"): the layers' kinds joined by '+'.
+     * "plain", "zstd", "gzip", "xz", "increment", "libvirt" (with its own compression: "libvirt+zstd";
+     * compressed whole: "zstd+libvirt"), or "qcow2": the layers' kinds joined by '+'.
      */
     public String kind() {
         if (layers.isEmpty()) {

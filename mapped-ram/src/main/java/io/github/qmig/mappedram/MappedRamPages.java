@@ -32,7 +32,7 @@ public final class MappedRamPages implements PageSource {
         if (b.file() == null) {
             throw new IllegalArgumentException("mapped-ram pages are read in place; the input is not a file");
         }
-        pageSize = (int) b.header().pageSize();
+        pageSize = b.pageSize();
         blocks.put(b.block().idstr(), b);
     }
 

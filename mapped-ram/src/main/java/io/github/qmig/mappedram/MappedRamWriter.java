@@ -122,7 +122,7 @@ public final class MappedRamWriter implements EventConsumer {
     @Override
     public void end() throws IOException {
         if (bitmapOffsets.isEmpty()) {
-            throw MigrationFormatException.of(Code.CORRUPT, lastOffset,
+            throw MigrationFormatException.of(Code.RAM_ABSENT, lastOffset,
                     "the stream has no RAM block list; nothing to lay out as mapped-ram");
         }
         sink.flush();

@@ -1,25 +1,25 @@
 package io.github.qmig.output;
 
+import io.github.qmig.codec.MigrationFormatException;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 
 /**
- * An output that appears only when complete: bytes go to a temporary file beside the target, which
- * {@link #commit()} fsyncs (unless created without sync), renames into place and, by fsyncing the
- * directory, makes the rename itself durable. Closing without committing (any failure, Ctrl-C
- * through the shutdown hook) deletes the temporary file and leaves an existing target as it was.
+ * A file output that appears only when complete: bytes go to a temporary file beside the target
+ * ({@link TempNames}), which {@link #commit()} fsyncs (unless created without sync), renames into
+ * place and, by fsyncing the directory, makes the rename itself durable. Closing without committing
+ * (any failure, Ctrl-C or SIGTERM through the shutdown hook) deletes the temporary file and leaves
+ * an existing target as it was. A symbolic link is followed: the file it names is replaced, in its
+ * own directory, as {@code cp} onto a link writes the file.
  */
 public final class AtomicOutput implements Closeable {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path target;
     private final Path temp;
@@ -41,55 +41,32 @@ public final class AtomicOutput implements Closeable {
      * Creates the temporary file for {@code target}.
      *
      * @param inputs files the output must not replace
-     * @throws IOException if the target is one of the inputs or its directory is not writable
+     * @throws IOException if the target is one of the inputs or a directory
+     * @throws UnsuitableOutputException if it is not a regular file (see {@link Output} for FIFOs
+     *         and devices)
      */
     public static AtomicOutput create(Path target, Path... inputs) throws IOException {
         return create(target, OutputOptions.defaults(), inputs);
     }
 
-    /**
-     * Creates the temporary file for {@code target}; {@link #commit()} fsyncs it only if
-     * {@code options.sync()}.
-     *
-     * @param inputs files the output must not replace
-     * @throws IOException if the target is one of the inputs or its directory is not writable
-     */
+    /** As {@link #create(Path, Path...)}; {@link #commit()} fsyncs only if {@code options.sync()}. */
     public static AtomicOutput create(Path target, OutputOptions options, Path... inputs) throws IOException {
-        Path abs = target.toAbsolutePath().normalize();
+        Path abs = Targets.resolve(target);
         for (Path in : inputs) {
-            if (in != null && sameFile(abs, in)) {
+            if (in != null && Targets.sameFile(abs, in)) {
                 throw new IOException(target + ": output is the same file as the input; refusing to overwrite it");
             }
         }
-        Path dir = abs.getParent();
-        if (Files.isDirectory(abs)) {
-            throw new IOException(target + ": is a directory");
+        switch (Targets.kind(abs)) {
+            case DIRECTORY -> throw new IOException(target + ": is a directory");
+            case SPECIAL -> throw new UnsuitableOutputException(target + ": is not a regular file; it is never replaced");
+            default -> {
+            }
         }
-        Path temp = createBeside(abs, false);
+        Path temp = TempNames.createBeside(abs, false);
         keepPermissions(abs, temp);
         FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new AtomicOutput(abs, temp, ch, options.sync());
-    }
-
-    /**
-     * Creates a new, uniquely named file or directory beside {@code target} to be renamed onto it.
-     * Unlike {@code Files.createTempFile} (mode 0600, 0700 for a directory), it gets the permissions
-     * any new file gets (0666 or 0777 less the umask, as {@code cp} and QEMU's own outputs), so that
-     * whoever reads the target (a libvirt or QEMU user, a web server) can read what replaces it.
-     * {@code O_EXCL} keeps it from following a link planted under the name.
-     */
-    public static Path createBeside(Path target, boolean directory) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path p = target.resolveSibling("." + target.getFileName() + "."
-                    + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".qmig-tmp");
-            try {
-                return directory ? Files.createDirectory(p) : Files.createFile(p);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 100) {
-                    throw e;
-                }
-            }
-        }
     }
 
     /**
@@ -103,33 +80,29 @@ public final class AtomicOutput implements Closeable {
         }
     }
 
-    private static boolean sameFile(Path target, Path input) throws IOException {
-        Path in = input.toAbsolutePath().normalize();
-        if (in.equals(target)) {
-            return true;
-        }
-        return Files.exists(target) && Files.exists(in) && Files.isSameFile(target, in);
-    }
-
     public FileChannel channel() {
         return channel;
     }
 
     /**
      * The error to report for a failure while this output was being written: format errors name the
-     * input already and pass unchanged; any other I/O error (disk full, file too large) is given the
-     * target's name.
+     * input already and pass unchanged; any other I/O error (disk full, file too large) is said of
+     * the target, and the temporary file's name, which the user never gave, is not shown.
      */
     public IOException named(IOException e) {
-        return named(target, e);
+        return named(target, temp, e);
     }
 
-    /** {@link #named(IOException)} for an output at {@code target} (a file or, for extract, a directory). */
-    public static IOException named(Path target, IOException e) {
-        if (e instanceof io.github.qmig.codec.MigrationFormatException) {
+    /** {@link #named(IOException)} for an output at {@code target} written as {@code temp} (or null). */
+    static IOException named(Path target, Path temp, IOException e) {
+        if (e instanceof MigrationFormatException || e instanceof UnsuitableOutputException) {
             return e;
         }
-        return new IOException(target + ": " + (e.getMessage() != null ? e.getMessage() : e) + " (writing the output)", e);
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (temp != null) {
+            why = why.replace(temp.toString() + ": ", "").replace(temp.toString(), target.toString());
+        }
+        return new IOException(target + ": " + why + " (writing the output)", e);
     }
 
     public Path target() {
@@ -138,14 +111,18 @@ public final class AtomicOutput implements Closeable {
 
     /** Flushes to disk (if syncing) and moves the file into place. */
     public void commit() throws IOException {
-        if (sync) {
-            channel.force(true);
-        }
-        channel.close();
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            if (sync) {
+                channel.force(true);
+            }
+            channel.close();
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw named(e);
         }
         committed = true;
         removeHook();

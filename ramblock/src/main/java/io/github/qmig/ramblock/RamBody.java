@@ -170,12 +170,11 @@ final class RamBody implements SectionBody {
         long at = in.position();
         in.take(MappedRamHeader.SIZE, view);
         MappedRamHeader h = MappedRamHeader.decode(view.array(), view.offset());
-        if (h.version() != MappedRamHeader.VERSION) {
-            throw in.fail(Code.MAPPED_RAM_VERSION, at, "mapped-ram header version %d (expected 1)", h.version());
-        }
-        if (h.pageSize() != pageSize) {
-            throw in.fail(Code.MAPPED_RAM_PAGE_SIZE, at + 4, "mapped-ram page size %d, stream page size %d",
-                    h.pageSize(), pageSize);
+        // QEMU refuses only a newer version, and reads the pages in its own page size whatever the
+        // header's page_size says (migration/ram.c mapped_ram_read_header): validate warns of it
+        if (Integer.compareUnsigned(h.version(), MappedRamHeader.VERSION) > 0) {
+            throw in.fail(Code.MAPPED_RAM_VERSION, at, "mapped-ram header version %d (QEMU reads up to 1)",
+                    Integer.toUnsignedLong(h.version()));
         }
         long bitmapBytes = MappedRamHeader.bitmapBytes(block.usedLength(), pageSize);
         if (h.bitmapOffset() < in.position()) {
@@ -200,7 +199,7 @@ final class RamBody implements SectionBody {
         }
         in.skip(h.bitmapOffset() - in.position());
         MappedRamBitmap bitmap = new MappedRamBitmap(in.readBytes((int) bitmapBytes));
-        region = new MappedRamBlock(at, block, h, bitmap, file);
+        region = new MappedRamBlock(at, block, h, bitmap, pageSize, file);
         nextSlot = codec.mappedPages ? 0 : Long.MAX_VALUE;
         return region;
     }

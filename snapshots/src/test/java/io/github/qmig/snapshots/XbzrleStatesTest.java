@@ -47,14 +47,14 @@ class XbzrleStatesTest {
         IncrementWriter.delta(live.toString(), other.toString(), d, NO_SYNC, ReadLimits.defaults());
         Path out = tmp.resolve("out.mig");
         try (Layers l = Layers.open(live.toString(), List.of(d.toString()), ReadLimits.defaults(), tmp)) {
-            Restore.toFile(l, out, false, NO_SYNC);
+            Restore.write(l, out.toString(), false, NO_SYNC);
         }
         assertThat(Differ.compare(out.toString(), other.toString(), ReadLimits.defaults(), tmp).identical()).isTrue();
         Path back = tmp.resolve("back.qinc");
         IncrementWriter.delta(other.toString(), live.toString(), back, NO_SYNC, ReadLimits.defaults());
         Path again = tmp.resolve("again.mig");
         try (Layers l = Layers.open(compressed, List.of(d.toString(), back.toString()), ReadLimits.defaults(), tmp)) {
-            Restore.toFile(l, again, true, NO_SYNC);
+            Restore.write(l, again.toString(), true, NO_SYNC);
         }
         assertThat(Differ.compare(again.toString(), live.toString(), ReadLimits.defaults(), tmp).identical())
                 .as("an XBZRLE base from a pipe, two increments, mapped-ram out").isTrue();

@@ -16,10 +16,11 @@ import java.util.Map;
  * {@code mapped-ram} capability (its "twin": the same RAM content in QEMU's other layout).
  *
  * <pre>
- * BigSave [--dir DIR] [--mem MiB] [--force]
+ * BigSave [--dir DIR] [--mem MiB] [--qcow2] [--force]
  *   writes DIR/stream-&lt;MiB&gt;M.mig and DIR/mapped-ram-&lt;MiB&gt;M.mig (default DIR /tmp/qmig-bench,
- *   MiB 4096); existing files are kept unless --force. Prints one line per file:
- *   "&lt;path&gt; &lt;bytes&gt; &lt;seconds QEMU took to save&gt;".
+ *   MiB 4096), with --qcow2 also DIR/qcow2-&lt;MiB&gt;M.qcow2, a 64 MiB disk image holding the same
+ *   guest as internal snapshot "bench" (HMP savevm); existing files are kept unless --force.
+ *   Prints one line per file: "&lt;path&gt; &lt;bytes&gt; &lt;seconds QEMU took to save&gt;".
  * </pre>
  *
  * <p>The 32-bit guest can only fill RAM below 4 GiB: with {@code -m 4096} the {@code pc} machine
@@ -37,13 +38,15 @@ public final class BigSave {
         Path dir = Path.of("/tmp/qmig-bench");
         int mib = 4096;
         boolean force = false;
+        boolean qcow2 = false;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--dir" -> dir = Path.of(argv[++i]);
                 case "--mem" -> mib = Integer.parseInt(argv[++i]);
+                case "--qcow2" -> qcow2 = true;
                 case "--force" -> force = true;
                 default -> {
-                    System.err.println("usage: BigSave [--dir DIR] [--mem MiB] [--force]");
+                    System.err.println("usage: BigSave [--dir DIR] [--mem MiB] [--qcow2] [--force]");
                     System.exit(2);
                 }
             }
@@ -51,6 +54,52 @@ public final class BigSave {
         Files.createDirectories(dir);
         save(dir.resolve("stream-" + mib + "M.mig"), mib, false, force);
         save(dir.resolve("mapped-ram-" + mib + "M.mig"), mib, true, force);
+        if (qcow2) {
+            saveInternal(dir.resolve("qcow2-" + mib + "M.qcow2"), mib, force);
+        }
+    }
+
+    /** Saves a freshly filled, paused guest of {@code mib} MiB as internal snapshot "bench" of a new qcow2 image. */
+    static void saveInternal(Path image, int mib, boolean force) throws IOException {
+        if (Files.exists(image) && !force) {
+            System.out.printf(Locale.ROOT, "%s %d existing%n", image, Files.size(image));
+            return;
+        }
+        Files.deleteIfExists(image);
+        Path tmp = image.resolveSibling(image.getFileName() + ".part");
+        Files.deleteIfExists(tmp);
+        Process p = new ProcessBuilder(Qemu.resolve("qemu-img"), "create", "-q", "-f", "qcow2", tmp.toString(), "64M")
+                .inheritIO().start();
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("qemu-img create failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        List<String> args = new ArrayList<>(TestGuest.kernelArgs("fill=" + mib + " random"));
+        args.addAll(List.of("-blockdev", "driver=qcow2,node-name=disk0,file.driver=file,file.filename=" + tmp,
+                "-device", "ide-hd,drive=disk0,bus=ide.0"));
+        double secs;
+        try (QemuVm vm = QemuVm.builder().machine("pc").memory(mib + "M").args(args).start()) {
+            TestGuest.awaitFilled(vm, FILL_TIMEOUT);
+            vm.stop();
+            long t1 = System.nanoTime();
+            String said = vm.execute("human-monitor-command", Map.of("command-line", "savevm bench"), SAVE_TIMEOUT)
+                    .asText();
+            if (!said.isBlank()) {
+                throw new IOException("savevm: " + said.strip());
+            }
+            secs = (System.nanoTime() - t1) / 1e9;
+            try {
+                vm.execute("quit", null); // closes the image cleanly
+            } catch (QmpException e) {
+                // the connection may close before the reply
+            }
+        }
+        Files.move(tmp, image);
+        System.out.printf(Locale.ROOT, "%s %d %.2f%n", image, Files.size(image), secs);
     }
 
     /** Saves a freshly filled, paused guest of {@code mib} MiB to {@code file}. */

@@ -3,6 +3,7 @@ package io.github.qmig.cli.command;
 import io.github.qmig.cli.ExitCode;
 import io.github.qmig.cli.SyncOption;
 import io.github.qmig.codec.ReadLimits;
+import io.github.qmig.output.Output;
 import io.github.qmig.output.OutputOptions;
 import io.github.qmig.snapshots.increment.Layers;
 import io.github.qmig.snapshots.increment.Restore;
@@ -14,10 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,10 +62,7 @@ public final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean pipe = output.equals("-");
-        if (pipe && to == ConvertCommand.Layout.mapped_ram) {
-            throw new ParameterException(spec.commandLine(), "mapped-ram needs a file: it cannot be written to a pipe");
-        }
+        boolean pipe = output.equals(Output.STDOUT);
         long stdin = increments.stream().filter("-"::equals).count() + (base.equals("-") ? 1 : 0);
         if (stdin > 1) {
             throw new ParameterException(spec.commandLine(), "only one input can be standard input");
@@ -83,17 +78,8 @@ public final class ApplyCommand implements Callable<Integer> {
                 files.set(k, copied.toString());
             }
             try (Layers layers = Layers.open(base, files, ReadLimits.defaults(), temp)) {
-                if (pipe) {
-                    if (!base.equals("-")) {
-                        layers.verify();
-                    }
-                    OutputStream out = new FileOutputStream(FileDescriptor.out);
-                    Restore.toStream(layers, out);
-                    out.flush();
-                } else {
-                    OutputOptions o = sync.apply(OutputOptions.defaults());
-                    Restore.toFile(layers, Path.of(output), to == ConvertCommand.Layout.mapped_ram, o, inputs());
-                }
+                Restore.write(layers, output, to == ConvertCommand.Layout.mapped_ram, sync.apply(OutputOptions.defaults()),
+                        inputs());
             }
         } finally {
             if (copied != null) {

@@ -19,9 +19,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -153,16 +150,7 @@ public final class ChainCommand implements Callable<Integer> {
             if (n < 0 || n > top) {
                 throw new ParameterException(spec.commandLine(), "--level " + n + ": the chain has levels 0 to " + top);
             }
-            if (output.equals("-")) {
-                if (to == ConvertCommand.Layout.mapped_ram) {
-                    throw new ParameterException(spec.commandLine(), "mapped-ram needs a file: it cannot be written to a pipe");
-                }
-                OutputStream out = new FileOutputStream(FileDescriptor.out);
-                c.restore(n, out);
-                out.flush();
-            } else {
-                c.restore(n, Path.of(output), to == ConvertCommand.Layout.mapped_ram, sync.apply(OutputOptions.defaults()));
-            }
+            c.restore(n, output, to == ConvertCommand.Layout.mapped_ram, sync.apply(OutputOptions.defaults()));
             return ExitCode.OK.code();
         }
     }

@@ -1,8 +1,10 @@
 package io.github.qmig.cli.command;
 
 import io.github.qmig.cli.ExitCode;
+import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.cli.SyncOption;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.output.OutputOptions;
@@ -15,7 +17,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "convert", mixinStandardHelpOptions = true,
@@ -26,10 +27,10 @@ public final class ConvertCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ProgressOption progress = new ProgressOption();
+    SyncOption sync = new SyncOption();
 
     @Mixin
-    SyncOption sync = new SyncOption();
+    SnapshotOption snapshot = new SnapshotOption();
 
     /** Target layouts. */
     public enum Layout {
@@ -45,20 +46,33 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "stream or mapped-ram.")
     Layout to;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Input file, or - for standard input.")
+    @Parameters(index = "0", paramLabel = "IN", description = "Input file (or qcow2 image), or - for standard input.")
     String input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output file.")
-    Path output;
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+            description = "Output file; - for standard output (a stream only: mapped-ram and sparse images seek). "
+                    + "A FIFO or a device is written into, never replaced.")
+    String output;
 
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--output-offset", paramLabel = "N", converter = Offsets.class,
             description = "Byte offset where the stream starts in OUT, as QEMU's file:OUT,offset=N "
                     + "(mapped-ram offsets stay absolute file offsets).")
-    long offset;
+    Long outputOffset;
 
-    @Option(names = "--input-offset", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--offset", paramLabel = "N", hidden = true, converter = Offsets.class,
+            description = "Deprecated spelling of --output-offset (in every other command --offset is the input's; "
+                    + "a later release gives it that meaning here too).")
+    Long deprecatedOffset;
+
+    @Option(names = "--input-offset", paramLabel = "N", defaultValue = "0", converter = Offsets.class,
             description = "Byte offset where the stream starts in IN.")
     long inputOffset;
+
+    @Option(names = "--normalize",
+            description = "With --to stream: decode XBZRLE and zlib pages and repeated iterations into one PAGE or "
+                    + "ZERO record per page, in the first RAM iteration (what QEMU 9.1 and later load, whatever the "
+                    + "source used).")
+    boolean normalize;
 
     @Option(names = "--libvirt",
             description = "IN is a libvirt save image: write one that virsh restore loads, with IN's header and "
@@ -68,12 +82,16 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (libvirt && spec.commandLine().getParseResult().hasMatchedOption("--offset")) {
+        long offset = outputOffset();
+        if (libvirt && offset > 0) {
             throw new ParameterException(spec.commandLine(),
-                    "--offset and --libvirt exclude each other: a libvirt image's stream follows its header");
+                    "--output-offset and --libvirt exclude each other: a libvirt image's stream follows its header");
         }
-        try (MigrationInput in = MigrationInput.open(input, inputOffset);
-             ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
+        if (normalize && to != Layout.stream) {
+            throw new ParameterException(spec.commandLine(), "--normalize goes with --to stream");
+        }
+        try (MigrationInput in = snapshot.open(input, inputOffset, spec.commandLine().getErr());
+             ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             OutputOptions options = sync.apply(OutputOptions.defaults());
             if (libvirt && in.libvirt() == null) {
                 throw new ParameterException(spec.commandLine(),
@@ -84,12 +102,25 @@ public final class ConvertCommand implements Callable<Integer> {
                 return ExitCode.OK.code();
             }
             switch (to) {
-                case stream -> StreamConverter.toStream(in, output, offset, options);
+                case stream -> StreamConverter.toStream(in, output, offset, options, normalize);
                 case mapped_ram -> StreamConverter.toMappedRam(in, output, offset, options);
                 default -> throw new IllegalStateException(to.toString());
             }
         }
         return ExitCode.OK.code();
+    }
+
+    /** The output offset: --output-offset, or the deprecated --offset (with a note on stderr); 0 by default. */
+    private long outputOffset() {
+        if (deprecatedOffset != null && outputOffset != null) {
+            throw new ParameterException(spec.commandLine(), "--offset is the old spelling of --output-offset: give one");
+        }
+        if (deprecatedOffset != null) {
+            spec.commandLine().getErr().println("qmig: convert --offset is deprecated: use --output-offset (in a later "
+                    + "release --offset will be the input's offset, as in every other command)");
+            return deprecatedOffset;
+        }
+        return outputOffset != null ? outputOffset : 0;
     }
 
     /** Accepts "stream" and "mapped-ram". */

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.qmig.cli.ExitCode;
+import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.codec.ReadLimits;
 import io.github.qmig.input.IncrementHeader;
 import io.github.qmig.input.MigrationInput;
@@ -33,7 +35,7 @@ import java.util.concurrent.Callable;
 public final class DumpCommand implements Callable<Integer> {
 
     @Mixin
-    ProgressOption progress = new ProgressOption();
+    SnapshotOption snapshot = new SnapshotOption();
 
     static final String QMIG = "qmig";
     static final String ANALYZE = "analyze-migration";
@@ -41,7 +43,7 @@ public final class DumpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Migration file, or - for standard input.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Migration file (or qcow2 image), or - for standard input.")
     String file;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = QMIG,
@@ -52,7 +54,7 @@ public final class DumpCommand implements Callable<Integer> {
             + "(null if the file has none).")
     boolean desc;
 
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", converter = Offsets.class,
             description = "Byte offset where the stream starts (as in file:PATH,offset=N).")
     long offset;
 
@@ -65,15 +67,16 @@ public final class DumpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         MigrationDump dump;
         IncrementHeader increment;
-        try (MigrationInput in = MigrationInput.open(file, offset);
-             ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
+        try (MigrationInput in = snapshot.open(file, offset, spec.commandLine().getErr());
+             ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             increment = in.increment();
             dump = DumpCollector.read(in, ReadLimits.defaults());
         }
         if (desc) {
             String text = AnalyzeMigrationRenderer.desc(dump);
             if (text == null) {
-                spec.commandLine().getErr().println("qmig: " + dump.source() + " has no VMDESCRIPTION");
+                spec.commandLine().getErr().println("qmig: " + (dump.descriptionError() != null
+                        ? dump.descriptionError() : dump.source() + " has no VMDESCRIPTION"));
                 text = "null\n";
             }
             out.print(text);

@@ -1,8 +1,10 @@
 package io.github.qmig.cli.command;
 
 import io.github.qmig.cli.ExitCode;
+import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.cli.SyncOption;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.output.OutputOptions;
@@ -24,25 +26,33 @@ import java.util.concurrent.Callable;
 public final class ExtractCommand implements Callable<Integer> {
 
     @Mixin
-    ProgressOption progress = new ProgressOption();
+    SyncOption sync = new SyncOption();
 
     @Mixin
-    SyncOption sync = new SyncOption();
+    SnapshotOption snapshot = new SnapshotOption();
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Migration file, or - for standard input.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Migration file (or qcow2 image), or - for standard input.")
     String file;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
-            description = "Directory to create (must not exist, or be empty).")
+            description = "Directory to create; it must not exist or be empty, unless --force. It appears only "
+                    + "when complete (an empty mount point is written in place).")
     Path dir;
 
-    @Option(names = "--block", paramLabel = "NAME", description = "Extract only this RAM block.")
+    @Option(names = {"-f", "--force"},
+            description = "Replace DIR if it is a directory that is not empty (the old one stays until the new "
+                    + "one is complete).")
+    boolean force;
+
+    @Option(names = "--block", paramLabel = "NAME",
+            description = "Extract only this RAM block: its name, or the part after its last / (vga.vram for "
+                    + "0000:00:02.0/vga.vram). An unknown name lists the blocks.")
     String block;
 
-    @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", converter = Offsets.class,
             description = "Byte offset where the stream starts in FILE.")
     long offset;
 
@@ -53,10 +63,10 @@ public final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (MigrationInput in = MigrationInput.open(file, offset);
-             ProgressDisplay shown = progress.attach(in, spec.commandLine().getErr())) {
+        try (MigrationInput in = snapshot.open(file, offset, spec.commandLine().getErr());
+             ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             OutputOptions options = sync.apply(OutputOptions.defaults()).withHash(!noHash);
-            for (Extractor.Extracted x : Extractor.extract(in, dir, block, options)) {
+            for (Extractor.Extracted x : Extractor.extract(in, dir, block, options, force)) {
                 spec.commandLine().getOut().printf("%-24s %12d  %s  %s%n", x.name(), x.usedLength(),
                         x.sha256() != null ? x.sha256() : "-", x.file());
             }

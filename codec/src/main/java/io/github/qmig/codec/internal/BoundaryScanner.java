@@ -23,6 +23,8 @@ public final class BoundaryScanner implements PayloadFramer {
     private final int sectionId;
     private final StreamState state;
     private boolean found;
+    /** Payload bytes handed out so far, against {@link StreamState#maxScannedPayload()}. */
+    private long scanned;
 
     public BoundaryScanner(int sectionId, StreamState state) {
         this.sectionId = sectionId;
@@ -56,7 +58,7 @@ public final class BoundaryScanner implements PayloadFramer {
                     i = tilde;
                 }
                 if (tilde == i && i + 5 <= avail && in.peekInt(i + 1) == sectionId
-                        && NextRecord.plausible(in, i + 5, state)) {
+                        && NextRecord.plausible(in, i + 5, state, true)) {
                     return boundary(i);
                 }
             }
@@ -65,10 +67,34 @@ public final class BoundaryScanner implements PayloadFramer {
             }
         }
         if (!full && limit >= avail) {
+            if (footers == Boolean.TRUE) {
+                damagedFooter(in, avail);
+            }
             throw in.fail(Code.TRUNCATED, in.position() + avail,
                     "input ends inside the section's payload (no footer or next record found)");
         }
-        return Math.max(limit, 1);
+        long n = Math.max(limit, 1);
+        scanned += n;
+        if (scanned > state.maxScannedPayload()) {
+            throw in.fail(Code.LIMIT_EXCEEDED, in.position() + n, "no end of the section's payload within %d bytes "
+                    + "(the limit of a payload delimited by scanning)", state.maxScannedPayload());
+        }
+        return n;
+    }
+
+    /**
+     * The input ended with no footer found: if the section id of a footer stands before a
+     * plausible next section or command, the footer is there with a damaged type byte. That is not
+     * a cut stream but a corrupt one, and QEMU's {@code check_section_footer} says so too. (An EOF
+     * record is too weak a sign to follow: a run of zeros looks like one.)
+     */
+    private void damagedFooter(ByteSource in, int avail) throws IOException {
+        for (int j = 0; j + 6 <= avail; j++) {
+            int next = in.peek(j + 5);
+            if (next != 0x00 && in.peekInt(j + 1) == sectionId && NextRecord.plausible(in, j + 5, state, true)) {
+                throw in.fail(Code.FOOTER_MISSING, in.position() + j, "missing section footer (found 0x%02x)", in.peek(j));
+            }
+        }
     }
 
     private long boundary(int i) {

@@ -13,7 +13,10 @@ import java.io.IOException;
  *
  * <ul>
  *   <li>{@code 00} EOF: followed by the end of the input, or by {@code 06} + be32 length + {@code '{'}
- *       where the length fits the limit (and, for a file, ends exactly at the end of the file);</li>
+ *       where the length fits the limit and, for a file, ends exactly at the end of the file; right
+ *       after a footer (a strong sign already) it may also end before the file does (bytes QEMU
+ *       never reads follow), after it or inside its header (the description is cut), and be longer
+ *       than the limit (the reader then does not read it);</li>
  *   <li>{@code 01}/{@code 04} START/FULL: a non-empty idstr of printable ASCII, a version below
  *       65536, and an id that is new or was last used by the same idstr;</li>
  *   <li>{@code 02}/{@code 03} PART/END: the id of a live section (started, not ended);</li>
@@ -31,6 +34,14 @@ final class NextRecord {
 
     /** Whether a record can start at {@code at} bytes past the source's position. */
     static boolean plausible(ByteSource in, int at, StreamState state) throws IOException {
+        return plausible(in, at, state, false);
+    }
+
+    /**
+     * As {@link #plausible(ByteSource, int, StreamState)}; {@code afterFooter} says the candidate
+     * follows the section's own footer.
+     */
+    static boolean plausible(ByteSource in, int at, StreamState state, boolean afterFooter) throws IOException {
         long abs = in.position() + at;
         if (state.packageEnd() >= 0 && abs == state.packageEnd()) {
             return true;
@@ -38,7 +49,7 @@ final class NextRecord {
         int type = in.peek(at);
         switch (type) {
             case 0x00:
-                return plausibleEof(in, at, state);
+                return plausibleEof(in, at, state, afterFooter);
             case 0x01:
             case 0x04:
                 return plausibleFullHeader(in, at, state);
@@ -59,20 +70,24 @@ final class NextRecord {
         }
     }
 
-    private static boolean plausibleEof(ByteSource in, int at, StreamState state) throws IOException {
+    private static boolean plausibleEof(ByteSource in, int at, StreamState state, boolean afterFooter)
+            throws IOException {
         int next = in.peek(at + 1);
         if (next < 0) {
             return true;
         }
-        if (next != 0x06 || !in.ensure(at + 7)) {
+        if (next != 0x06) {
             return false;
         }
+        if (!in.ensure(at + 7)) {
+            return afterFooter; // the input ends inside the description's header: cut right after EOF
+        }
         long len = Integer.toUnsignedLong(in.peekInt(at + 2));
-        if (len > state.maxVmDescription() || in.peek(at + 6) != '{') {
+        if (in.peek(at + 6) != '{' || len > state.maxVmDescription() && !afterFooter) {
             return false;
         }
         long size = state.inputSize();
-        return size < 0 || in.position() + at + 6 + len == size;
+        return size < 0 || afterFooter || in.position() + at + 6 + len == size;
     }
 
     private static boolean plausibleFullHeader(ByteSource in, int at, StreamState state) throws IOException {

@@ -21,4 +21,7 @@ public interface StreamState {
     long inputSize();
 
     int maxVmDescription();
+
+    /** Most bytes of one payload delimited by scanning. */
+    long maxScannedPayload();
 }

@@ -20,7 +20,9 @@ import java.util.Objects;
  * <p>Bytes handed out by {@link #take(int, ByteView)} and {@link #slice(int)} are views into the
  * internal buffer: valid until the next call that reads or peeks, never to be modified.
  *
- * <p>A file is read through {@link FileWindows} (memory-mapped, a window at a time). The buffer is
+ * <p>A file is read through {@link FileWindows} (memory-mapped, a window at a time); any other
+ * {@link PositionalInput} can stand in for it ({@link #of(PositionalInput, String, long, ByteSource, boolean)}).
+ * The buffer is
  * filled from the window by copying only what is asked for plus {@link #READ_AHEAD} bytes, and
  * large payloads can be consumed without being copied at all ({@link #deferredTake}): reading the
  * record headers of a multi-GiB stream then touches each page of the file once in place.
@@ -43,7 +45,7 @@ public final class ByteSource implements Closeable {
 
     private final String name;
     private final InputStream stream;
-    private final FileWindows file;
+    private final SeekableBytes file;
     private final byte[] buf;
     /** Absolute offset of buf[0]. */
     private long base;
@@ -51,7 +53,7 @@ public final class ByteSource implements Closeable {
     private int lim;
     private boolean eof;
 
-    private ByteSource(String name, InputStream stream, FileWindows file, long start, int bufferSize) {
+    private ByteSource(String name, InputStream stream, SeekableBytes file, long start, int bufferSize) {
         this.name = Objects.requireNonNull(name, "name");
         this.stream = stream;
         this.file = file;
@@ -68,6 +70,20 @@ public final class ByteSource implements Closeable {
     public static ByteSource of(FileChannel channel, String name, long start, boolean owned) {
         return new ByteSource(name, null, new FileWindows(Objects.requireNonNull(channel, "channel"), name, owned),
                 start, DEFAULT_BUFFER);
+    }
+
+    /**
+     * A seekable source over bytes read at positions, starting at {@code start}: a view whose offsets
+     * are translated (a snapshot's VM state inside a disk image), read as a file is, seeks and
+     * deferred pages included.
+     *
+     * @param file   the source over the file the view's bytes come from, which reports its faults
+     *               (a file that shrank under a mapping), or null
+     * @param owned  whether {@link #close()} closes {@code file}
+     */
+    public static ByteSource of(PositionalInput in, String name, long start, ByteSource file, boolean owned) {
+        return new ByteSource(name, null, new PositionalView(Objects.requireNonNull(in, "in"), file, owned), start,
+                DEFAULT_BUFFER);
     }
 
     /** A source over a stream; {@code close()} never closes it. Offsets count from {@code start}. */
@@ -339,6 +355,24 @@ public final class ByteSource implements Closeable {
             off += n;
             len -= n;
         }
+    }
+
+    /** Consumes bytes into {@code dst} until it is full or the input ends; returns how many. */
+    public int readUpTo(byte[] dst) throws IOException {
+        int off = 0;
+        while (off < dst.length) {
+            int want = Math.min(dst.length - off, buf.length);
+            if (!ensure(want)) {
+                want = available();
+                if (want == 0) {
+                    break;
+                }
+            }
+            System.arraycopy(buf, pos, dst, off, want);
+            pos += want;
+            off += want;
+        }
+        return off;
     }
 
     /** QEMU's counted string: u8 length + bytes, decoded byte for byte (ISO-8859-1). */

@@ -24,7 +24,7 @@ import java.nio.channels.FileChannel;
  * {@link #shrank}. A cut inside a page does not fault: the rest of that page reads as zeros, which
  * may even parse; so the reader also asks {@link #shrunk} when it ends or fails.
  */
-final class FileWindows implements PositionalInput {
+final class FileWindows implements SeekableBytes {
 
     /** Size of the file window that is mapped at a time (a multiple of any page size). */
     static final long WINDOW = 16L << 20;
@@ -65,7 +65,8 @@ final class FileWindows implements PositionalInput {
         return name;
     }
 
-    void touchAhead(boolean on) {
+    @Override
+    public void touchAhead(boolean on) {
         touchAhead = on;
     }
 
@@ -80,7 +81,8 @@ final class FileWindows implements PositionalInput {
      *
      * @return the bytes copied, at least 1, or -1 at the end of the file
      */
-    int fill(long at, byte[] buf, int off, int len) throws IOException {
+    @Override
+    public int fill(long at, byte[] buf, int off, int len) throws IOException {
         if (!unmappable) {
             if (at >= windowStart && at < windowEnd || mapWindow(at)) {
                 int n = (int) Math.min(len, windowEnd - at);
@@ -100,17 +102,20 @@ final class FileWindows implements PositionalInput {
     }
 
     /** Whether {@code [at, at + n)} lies in the sequential window. */
-    boolean inWindow(long at, int n) {
+    @Override
+    public boolean inWindow(long at, int n) {
         return window != null && at >= windowStart && at + n <= windowEnd;
     }
 
     /** The big-endian be64 at {@code at}, which must be {@link #inWindow}. */
-    long windowLong(long at) {
+    @Override
+    public long windowLong(long at) {
         return window.getLong((int) (at - windowStart));
     }
 
     /** Whether the file holds {@code [at, at + n)} (refreshing the known size when needed). */
-    boolean holds(long at, long n) throws IOException {
+    @Override
+    public boolean holds(long at, long n) throws IOException {
         return at + n <= knownSize || at + n <= (knownSize = file.size());
     }
 
@@ -195,6 +200,21 @@ final class FileWindows implements PositionalInput {
         readAt(at, ByteBuffer.wrap(dst, off, len));
     }
 
+    /** Through the sequential window, as {@link ByteSource} reads (the window after it mapped ahead and touched). */
+    @Override
+    public void copyForward(long at, byte[] dst, int off, int len) throws IOException {
+        while (len > 0) {
+            int n = fill(at, dst, off, len);
+            if (n < 0) {
+                throw new MigrationFormatException(Code.TRUNCATED, name, at, -1, null, String.format(
+                        "input ends %d bytes before the end of a positional read", len));
+            }
+            at += n;
+            off += n;
+            len -= n;
+        }
+    }
+
     @Override
     public void copyAt(long at, ByteBuffer dst, int index, int len) throws IOException {
         if (inWindow(at, len)) {
@@ -247,7 +267,8 @@ final class FileWindows implements PositionalInput {
     }
 
     /** See the class comment: the TRUNCATED error for a fault in a mapped window, or {@code e} itself. */
-    MigrationFormatException shrank(InternalError e) {
+    @Override
+    public MigrationFormatException shrank(InternalError e) {
         MigrationFormatException shrunk;
         try {
             shrunk = shrunk();
@@ -262,7 +283,8 @@ final class FileWindows implements PositionalInput {
     }
 
     /** The TRUNCATED error for a file now shorter than what was mapped of it, or null. */
-    MigrationFormatException shrunk() throws IOException {
+    @Override
+    public MigrationFormatException shrunk() throws IOException {
         long mapped = Math.max(Math.max(windowEnd, aheadEnd), randomEnd);
         long now = file.size();
         if (now >= mapped) {
@@ -273,7 +295,8 @@ final class FileWindows implements PositionalInput {
                 "the file shrank from at least %d to %d bytes while it was read", mapped, now));
     }
 
-    void close() throws IOException {
+    @Override
+    public void close() throws IOException {
         if (closed) {
             return;
         }

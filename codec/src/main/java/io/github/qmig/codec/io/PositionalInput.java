@@ -19,6 +19,15 @@ public interface PositionalInput {
     /** Copies {@code len} bytes at {@code at} into {@code dst[off..]} (from a mapped window when it holds them). */
     void copyAt(long at, byte[] dst, int off, int len) throws IOException;
 
+    /**
+     * As {@link #copyAt(long, byte[], int, int)}, for a reader that moves forward through the file
+     * (a view over it whose offsets are translated, such as a snapshot's VM state in a disk image):
+     * a file read through mapped windows serves it from its sequential window, mapped ahead.
+     */
+    default void copyForward(long at, byte[] dst, int off, int len) throws IOException {
+        copyAt(at, dst, off, len);
+    }
+
     /** Copies {@code len} bytes at {@code at} into {@code dst} at {@code index}, its position unchanged. */
     void copyAt(long at, ByteBuffer dst, int index, int len) throws IOException;
 

@@ -149,9 +149,10 @@ public final class DumpCollector implements EventConsumer {
      * The dump of everything accepted.
      *
      * @param pageSize the page size the reader used for RAM
-     * @throws MigrationFormatException if the VMDESCRIPTION does not parse
+     * A VMDESCRIPTION that does not parse leaves every device section undecoded (as hex) and is
+     * said in {@link MigrationDump#descriptionError()}: QEMU never reads it, so the file is fine.
      */
-    public MigrationDump finish(int pageSize) throws MigrationFormatException {
+    public MigrationDump finish(int pageSize) {
         if (current != null) {
             closeSection(current.offset() + current.wireLength(), payloadLength, -1);
         }
@@ -159,18 +160,19 @@ public final class DumpCollector implements EventConsumer {
             throw new IllegalStateException("no file header was accepted");
         }
         Description parsed = null;
+        String error = null;
         if (description != null) {
             try {
                 parsed = description.description();
             } catch (MigrationFormatException e) {
-                throw e.inContext(source, null, description.offset());
+                error = e.inContext(source, null, description.offset()).getMessage(); // device state stays hex
             }
         }
         List<RamBlockSummary> all = new ArrayList<>();
         for (BlockState b : blocks.values()) {
             all.add(new RamBlockSummary(b.block, b.mapped, b.pages.snapshot()));
         }
-        return new MigrationDump(source, header, configuration, records, eofOffset, parsed,
+        return new MigrationDump(source, header, configuration, records, eofOffset, parsed, error,
                 description != null ? description.offset() : -1,
                 description != null ? description.length() : -1, pageSize, footers, all);
     }

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param configuration     the CONFIGURATION record, or null if the stream has none
  * @param records           sections and commands in stream order
  * @param eofOffset         offset of the EOF byte
- * @param description       the parsed VMDESCRIPTION, or null if the stream has none
+ * @param description       the parsed VMDESCRIPTION, or null if the stream has none or it does not parse
+ * @param descriptionError  why the VMDESCRIPTION the stream has could not be used, or null
  * @param descriptionOffset offset of the VMDESCRIPTION record's {@code 0x06} byte, or -1
  * @param descriptionSize   bytes of its JSON, or -1
  * @param pageSize          the target page size the RAM sections were read with
@@ -24,7 +25,7 @@ import java.util.Objects;
  * @param ramBlocks         every RAM block with its page counts over the whole stream
  */
 public record MigrationDump(String source, FileHeader header, Configuration configuration, List<DumpRecord> records,
-                            long eofOffset, Description description, long descriptionOffset,
+                            long eofOffset, Description description, String descriptionError, long descriptionOffset,
                             long descriptionSize, int pageSize, Boolean footers, List<RamBlockSummary> ramBlocks) {
 
     public MigrationDump {

@@ -62,13 +62,17 @@ public final class QmigDumpRenderer {
             records.add(r instanceof DumpRecord.Section s ? section(dump, s) : command(((DumpRecord.CommandRecord) r).command()));
         }
         root.put("eof_offset", dump.eofOffset());
-        if (dump.description() == null) {
+        if (dump.descriptionOffset() < 0) {
             root.putNull("vmdescription");
         } else {
             ObjectNode d = root.putObject("vmdescription");
             d.put("offset", dump.descriptionOffset());
             d.put("size", dump.descriptionSize());
-            d.put("devices", dump.description().devices().size());
+            if (dump.description() != null) {
+                d.put("devices", dump.description().devices().size());
+            } else {
+                d.put("error", dump.descriptionError());
+            }
         }
         ArrayNode blocks = root.putArray("ram_blocks");
         for (RamBlockSummary b : dump.ramBlocks()) {

@@ -4,8 +4,11 @@ import io.github.qmig.input.Compression;
 import io.github.qmig.input.IncrementHeader;
 import io.github.qmig.input.LibvirtHeader;
 import io.github.qmig.input.MigrationInput;
+import io.github.qmig.qcow2.Snapshot;
+import io.github.qmig.qcow2.SnapshotChoice;
 import io.github.qmig.ramblock.RamPage;
 
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -35,6 +38,9 @@ public final class HumanInfo {
                 s.ramIterations, s.ramIterations == 1 ? "" : "s", s.footers > 0 ? "on" : "off",
                 s.vmdesc ? "present (" + bytes(s.vmdescBytes) + ")" : "absent");
         row(b, "Stream", shape);
+        if (s.trailing != null) {
+            row(b, "Trailing", trailing(s.trailing));
+        }
         if (!s.commands.isEmpty()) {
             StringBuilder c = new StringBuilder();
             s.commands.forEach((k, v) -> c.append(c.length() > 0 ? ", " : "").append(k).append(v > 1 ? " x" + v : ""));
@@ -66,8 +72,28 @@ public final class HumanInfo {
         return b.toString();
     }
 
+    /** The bytes after the stream, in words; QEMU never reads them. */
+    private static String trailing(io.github.qmig.codec.TrailingBytes t) {
+        String n = t.length() >= 0 ? bytes(t.length()) + " " : "";
+        String what = switch (t.kind()) {
+            case AFTER_EOF -> n + "after the EOF record, not a VMDESCRIPTION";
+            case AFTER_DESCRIPTION -> n + "after the VMDESCRIPTION";
+            case CUT_DESCRIPTION -> "a VMDESCRIPTION cut short (" + n.trim() + (t.declared() >= 0
+                    ? " of " + bytes(t.declared() + 5) : "") + ")";
+            case UNREAD_DESCRIPTION -> "a VMDESCRIPTION of " + bytes(t.declared()) + ", beyond the limit: not read";
+        };
+        return what + String.format(Locale.ROOT, " at 0x%x; QEMU does not read it", t.offset());
+    }
+
     /** How the stream was wrapped, or null for a plain file or pipe. */
     private static String source(MigrationInput in) {
+        SnapshotChoice c = in.qcow2();
+        if (c != null) {
+            Snapshot s = c.snapshot();
+            return String.format(Locale.ROOT, "qcow2 image v%d, VM state of snapshot %s, taken %s, VM clock %s",
+                    c.image().version(), s.describe(), QemuSnapshotColumns.date(s.dateSec(), ZoneId.systemDefault()),
+                    QemuSnapshotColumns.clock(s.vmClockNsec()));
+        }
         LibvirtHeader h = in.libvirt();
         String outer = in.outer() == Compression.NONE ? "" : in.outer().name().toLowerCase(Locale.ROOT) + "-compressed ";
         IncrementHeader inc = in.increment();

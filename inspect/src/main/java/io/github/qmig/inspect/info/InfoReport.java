@@ -8,6 +8,7 @@ import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.input.IncrementHeader;
 import io.github.qmig.input.LibvirtHeader;
 import io.github.qmig.input.MigrationInput;
+import io.github.qmig.qcow2.SnapshotChoice;
 import io.github.qmig.ramblock.RamPage;
 import io.github.qmig.ramblock.RamSectionCodec;
 
@@ -121,6 +122,15 @@ public final class InfoReport {
         o.put("vmdesc", s.vmdesc);
         o.put("complete", s.complete);
         o.put("stream_bytes", s.streamEnd);
+        if (s.trailing != null) {
+            ObjectNode t = o.putObject("trailing");
+            t.put("kind", s.trailing.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            t.put("offset", s.trailing.offset());
+            t.put("length", s.trailing.length());
+            if (s.trailing.declared() >= 0) {
+                t.put("declared_length", s.trailing.declared());
+            }
+        }
         ObjectNode src = o.putObject("source");
         src.put("kind", input.kind());
         src.put("seekable", input.seekable());
@@ -140,6 +150,14 @@ public final class InfoReport {
             lv.put("was_running", h.wasRunning());
             lv.put("complete", h.complete());
             lv.put("domain_xml", h.domainXml());
+        }
+        SnapshotChoice c = input.qcow2();
+        if (c != null) {
+            ObjectNode q = o.putObject("qcow2");
+            SnapshotListing.image(q, c.image());
+            ObjectNode sn = q.putObject("snapshot");
+            SnapshotListing.snapshot(sn, c.snapshot());
+            sn.put("note", c.note());
         }
         if (error != null) {
             ObjectNode err = o.putObject("error");

@@ -10,6 +10,7 @@ import io.github.qmig.codec.SectionData;
 import io.github.qmig.codec.SectionFooter;
 import io.github.qmig.codec.SectionHeader;
 import io.github.qmig.codec.SectionType;
+import io.github.qmig.codec.TrailingBytes;
 import io.github.qmig.codec.VmDescription;
 import io.github.qmig.ramblock.PageTally;
 import io.github.qmig.ramblock.RamBlockEntry;
@@ -83,6 +84,7 @@ public final class StreamSummary implements EventConsumer {
     boolean complete;
     boolean vmdesc;
     long vmdescBytes;
+    TrailingBytes trailing;
     long streamEnd;
     private SectionHeader current;
 
@@ -137,7 +139,9 @@ public final class StreamSummary implements EventConsumer {
             complete = true;
         } else if (e instanceof VmDescription v) {
             vmdesc = true;
-            vmdescBytes = v.json().remaining();
+            vmdescBytes = v.length();
+        } else if (e instanceof TrailingBytes t) {
+            trailing = t;
         }
     }
 

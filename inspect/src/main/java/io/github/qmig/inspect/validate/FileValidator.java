@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.zip.ZipException;
 
 /**
- * {@code qmig validate} as a library call: opens a file (plain, compressed, libvirt, or {@code -}
- * for standard input), streams it once through a {@link Validator}, and never throws for a bad
+ * {@code qmig validate} as a library call: opens a file (plain, compressed, libvirt, a qcow2 image's
+ * snapshot, or {@code -} for standard input), streams it once through a {@link Validator}, and never throws for a bad
  * file: every failure becomes a problem in the report.
  */
 public final class FileValidator {
@@ -29,7 +29,7 @@ public final class FileValidator {
         List<Problem> problems = new ArrayList<>();
         MigrationInput input;
         try {
-            input = MigrationInput.open(file, options.offset(), options.limits());
+            input = MigrationInput.open(file, options.offset(), options.limits(), options.snapshot());
         } catch (MigrationFormatException e) {
             problems.add(Problem.of(e));
             return new ValidationReport(name, problems, summary(null, null, null, false));

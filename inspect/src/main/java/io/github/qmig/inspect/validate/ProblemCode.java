@@ -16,8 +16,10 @@ public enum ProblemCode {
     LIMIT_EXCEEDED(MigrationFormatException.Code.LIMIT_EXCEEDED),
     CORRUPT(MigrationFormatException.Code.CORRUPT),
     RECORD_TYPE_INVALID(MigrationFormatException.Code.RECORD_TYPE_INVALID),
-    TRAILING_DATA(MigrationFormatException.Code.TRAILING_DATA),
+    /** Bytes after EOF or after the VMDESCRIPTION: QEMU never reads them. */
+    TRAILING_DATA(MigrationFormatException.Code.TRAILING_DATA, Severity.WARNING),
     COMPRESSED_DATA_INVALID(MigrationFormatException.Code.COMPRESSED_DATA_INVALID),
+    UNSUPPORTED_COMPRESSION(MigrationFormatException.Code.UNSUPPORTED_COMPRESSION),
     IO_ERROR("io-error", Severity.ERROR),
     INTERNAL_ERROR("internal-error", Severity.ERROR),
     // sections and footers
@@ -26,6 +28,7 @@ public enum ProblemCode {
     SECTION_ID_CONFLICT("section-id-conflict", Severity.ERROR),
     SECTION_DUPLICATE("section-duplicate", Severity.WARNING),
     SECTION_NOT_ENDED("section-not-ended", Severity.ERROR),
+    SECTION_UNKNOWN("section-unknown", Severity.ERROR),
     SECTION_IDSTR_INVALID("section-idstr-invalid", Severity.ERROR),
     SECTION_VERSION_UNUSUAL("section-version-unusual", Severity.WARNING),
     BACKGROUND_SNAPSHOT("background-snapshot", Severity.INFO),
@@ -41,6 +44,8 @@ public enum ProblemCode {
     // VMDESCRIPTION
     VMDESC_MISSING("vmdesc-missing", Severity.INFO),
     VMDESC_INVALID(MigrationFormatException.Code.VMDESC_INVALID),
+    VMDESC_CUT("vmdesc-cut", Severity.WARNING),
+    VMDESC_UNREAD("vmdesc-unread", Severity.WARNING),
     VMDESC_DEVICE_COUNT("vmdesc-device-count", Severity.ERROR),
     VMDESC_DEVICE_MISMATCH("vmdesc-device-mismatch", Severity.ERROR),
     VMDESC_VERSION_MISMATCH("vmdesc-version-mismatch", Severity.ERROR),
@@ -48,7 +53,7 @@ public enum ProblemCode {
     VMDESC_PAGE_SIZE_MISMATCH("vmdesc-page-size-mismatch", Severity.ERROR),
     VMDESC_CONFIGURATION_MISMATCH("vmdesc-configuration-mismatch", Severity.WARNING),
     // RAM
-    RAM_ABSENT("ram-absent", Severity.INFO),
+    RAM_ABSENT(MigrationFormatException.Code.RAM_ABSENT, Severity.INFO),
     RAM_SIZE_MISMATCH(MigrationFormatException.Code.RAM_SIZE_MISMATCH),
     RAM_BLOCK_LIST_REPEATED("ram-block-list-repeated", Severity.WARNING),
     RAM_BLOCK_NAME_INVALID(MigrationFormatException.Code.RAM_BLOCK_NAME_INVALID),
@@ -64,7 +69,8 @@ public enum ProblemCode {
     RAM_FLAGS_INVALID(MigrationFormatException.Code.RAM_FLAGS_INVALID),
     // mapped-ram
     MAPPED_RAM_VERSION(MigrationFormatException.Code.MAPPED_RAM_VERSION),
-    MAPPED_RAM_PAGE_SIZE(MigrationFormatException.Code.MAPPED_RAM_PAGE_SIZE),
+    /** A mapped-ram header's page_size that is not the stream's: QEMU ignores the field. */
+    MAPPED_RAM_PAGE_SIZE(MigrationFormatException.Code.MAPPED_RAM_PAGE_SIZE, Severity.WARNING),
     MAPPED_RAM_OFFSET_OUTSIDE_FILE("mapped-ram-offset-outside-file", Severity.ERROR),
     MAPPED_RAM_OFFSET_INVALID(MigrationFormatException.Code.MAPPED_RAM_OFFSET_INVALID),
     MAPPED_RAM_MISALIGNED("mapped-ram-misaligned", Severity.WARNING),
@@ -74,6 +80,11 @@ public enum ProblemCode {
     MAPPED_RAM_CAPABILITY_MISSING("mapped-ram-capability-missing", Severity.ERROR),
     // wrappers
     LIBVIRT_SAVE_INCOMPLETE("libvirt-save-incomplete", Severity.ERROR),
+    QCOW2_UNSUPPORTED(MigrationFormatException.Code.QCOW2_UNSUPPORTED),
+    QCOW2_HEADER_INVALID(MigrationFormatException.Code.QCOW2_HEADER_INVALID),
+    QCOW2_SNAPSHOT_TABLE_INVALID(MigrationFormatException.Code.QCOW2_SNAPSHOT_TABLE_INVALID),
+    QCOW2_CLUSTER_INVALID(MigrationFormatException.Code.QCOW2_CLUSTER_INVALID),
+    QCOW2_SNAPSHOT_UNAVAILABLE(MigrationFormatException.Code.QCOW2_SNAPSHOT_UNAVAILABLE),
     INCREMENT("increment", Severity.INFO),
     INCREMENT_DAMAGED(MigrationFormatException.Code.INCREMENT_DAMAGED),
     INCREMENT_BASE_MISMATCH(MigrationFormatException.Code.INCREMENT_BASE_MISMATCH);
@@ -90,8 +101,13 @@ public enum ProblemCode {
 
     /** The problem of a reader's error: its code's id, an error. */
     ProblemCode(MigrationFormatException.Code reader) {
+        this(reader, Severity.ERROR);
+    }
+
+    /** The problem of a reader's code, where the reader lets the stream through and validate judges it. */
+    ProblemCode(MigrationFormatException.Code reader, Severity severity) {
         this.id = reader.id();
-        this.severity = Severity.ERROR;
+        this.severity = severity;
         this.reader = reader;
     }
 

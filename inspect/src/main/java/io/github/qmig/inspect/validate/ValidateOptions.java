@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param offset byte offset where the stream starts in each file ({@code file:PATH,offset=N})
  * @param limits the reader's limits, and validate's own ({@link ReadLimits#maxTrackedPages()},
  *               {@link ReadLimits#maxTrackedSections()}, {@link ReadLimits#maxRepeatedProblems()})
+ * @param snapshot in qcow2 images, the internal snapshot whose VM state is validated (ID or name), or null
  */
-public record ValidateOptions(boolean strict, long offset, ReadLimits limits) {
+public record ValidateOptions(boolean strict, long offset, ReadLimits limits, String snapshot) {
 
     public ValidateOptions {
         Objects.requireNonNull(limits, "limits");
@@ -21,20 +22,28 @@ public record ValidateOptions(boolean strict, long offset, ReadLimits limits) {
         }
     }
 
-    /** Not strict, offset 0, default limits. */
+    public ValidateOptions(boolean strict, long offset, ReadLimits limits) {
+        this(strict, offset, limits, null);
+    }
+
+    /** Not strict, offset 0, default limits, no snapshot. */
     public static ValidateOptions defaults() {
         return new ValidateOptions(false, 0, ReadLimits.defaults());
     }
 
     public ValidateOptions withStrict(boolean s) {
-        return new ValidateOptions(s, offset, limits);
+        return new ValidateOptions(s, offset, limits, snapshot);
     }
 
     public ValidateOptions withOffset(long o) {
-        return new ValidateOptions(strict, o, limits);
+        return new ValidateOptions(strict, o, limits, snapshot);
     }
 
     public ValidateOptions withLimits(ReadLimits l) {
-        return new ValidateOptions(strict, offset, l);
+        return new ValidateOptions(strict, offset, l, snapshot);
+    }
+
+    public ValidateOptions withSnapshot(String s) {
+        return new ValidateOptions(strict, offset, limits, s);
     }
 }

@@ -14,6 +14,7 @@ import io.github.qmig.inspect.validate.checks.LibvirtCheck;
 import io.github.qmig.inspect.validate.checks.MappedRamCheck;
 import io.github.qmig.inspect.validate.checks.RamCheck;
 import io.github.qmig.inspect.validate.checks.SectionCheck;
+import io.github.qmig.inspect.validate.checks.TrailingCheck;
 import io.github.qmig.inspect.validate.checks.VmDescriptionCheck;
 
 import java.util.ArrayList;
@@ -68,6 +69,7 @@ public final class Validator implements EventConsumer {
         checks.add(description);
         checks.add(ram);
         checks.add(new MappedRamCheck(inputSize));
+        checks.add(new TrailingCheck());
     }
 
     @Override

@@ -13,12 +13,14 @@ import java.util.Objects;
  * {@link io.github.qmig.ramblock.RamPage.Kind#MAPPED} pages, then a {@link MappedRamBlockEnd}.
  *
  * @param offset the header's absolute offset
- * @param bitmap the bitmap exactly as in the file (owned by this event)
+ * @param bitmap   the bitmap exactly as in the file (owned by this event)
+ * @param pageSize the stream's page size, in which QEMU reads the slots (the header's own
+ *                 {@code page_size} field is not used by QEMU's loader)
  * @param file   the input file, to read the block's pages in place (at
  *               {@code header.pagesOffset() + index * pageSize}), or null when the input is a pipe
  */
 public record MappedRamBlock(long offset, RamBlock block, MappedRamHeader header, MappedRamBitmap bitmap,
-                             PositionalInput file) implements BodyEvent {
+                             int pageSize, PositionalInput file) implements BodyEvent {
 
     public MappedRamBlock {
         Objects.requireNonNull(block, "block");
@@ -32,7 +34,7 @@ public record MappedRamBlock(long offset, RamBlock block, MappedRamHeader header
     }
 
     public long pageCount() {
-        return block.usedLength() / header.pageSize();
+        return block.usedLength() / pageSize;
     }
 
     /** Number of set bits. */

@@ -231,10 +231,12 @@ public final class Chain {
     }
 
     /**
-     * Writes the state of {@code level} (0 = the root) to a file, in either layout; checked on the
-     * way (the root against the manifest's digest, increments as {@code apply} checks them).
+     * Writes the state of {@code level} (0 = the root) to {@code target} ({@code -} for standard
+     * output), in either layout (mapped-ram: a file only), checked on the way: the root against the
+     * manifest's digest, increments as {@code apply} checks them; for an output that is not a file,
+     * before its first byte.
      */
-    public void restore(int level, Path target, boolean mappedRam, OutputOptions o) throws IOException {
+    public void restore(int level, String target, boolean mappedRam, OutputOptions o) throws IOException {
         ChainManifest m = manifest();
         checkLevel(m, level);
         Path root = dir.resolve(m.root().file());
@@ -244,17 +246,17 @@ public final class Chain {
                 if (mappedRam) {
                     StreamConverter.toMappedRam(in, target, 0, o);
                 } else {
-                    StreamConverter.toStream(in, target, 0, o);
+                    StreamConverter.toStream(in, target, 0, o, false); // the root is a plain stream: as it is
                 }
             }
             return;
         }
         try (Layers l = Layers.open(root.toString(), files(m, level), limits, dir)) {
-            Restore.toFile(l, target, mappedRam, o, root);
+            Restore.write(l, target, mappedRam, o, root);
         }
     }
 
-    /** Writes the state of {@code level} as a plain stream to a pipe, every check made first. */
+    /** Writes the state of {@code level} as a plain stream to {@code out} (not closed), every check made first. */
     public void restore(int level, OutputStream out) throws IOException {
         ChainManifest m = manifest();
         checkLevel(m, level);

@@ -105,6 +105,11 @@ public final class Layers implements Closeable {
         return List.copyOf(increments);
     }
 
+    /** Whether the base is standard input (it can be read only once). */
+    public boolean baseIsStandardInput() {
+        return base.equals("-");
+    }
+
     /** The top increment: its state is what the layers give. */
     public SavedState top() {
         return increments.get(increments.size() - 1);

@@ -3,7 +3,7 @@ package io.github.qmig.snapshots.increment;
 import io.github.qmig.codec.MigrationWriter;
 import io.github.qmig.codec.io.ByteSink;
 import io.github.qmig.mappedram.MappedRamWriter;
-import io.github.qmig.output.AtomicOutput;
+import io.github.qmig.output.Output;
 import io.github.qmig.output.OutputOptions;
 
 import java.io.IOException;
@@ -11,11 +11,11 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 
 /**
- * Writes what a {@link Layers} stack gives ({@code qmig apply}, {@code qmig chain restore}): a
- * file in either layout, through an {@link AtomicOutput} (it appears only when complete and checked),
- * or a plain stream to a pipe, which QEMU loads as it comes ({@code -incoming 'exec:qmig apply ...
- * -o -'}); for a pipe the caller checks the layers first ({@link Layers#verify()}), since what is
- * written cannot be taken back.
+ * Writes what a {@link Layers} stack gives ({@code qmig apply}, {@code qmig chain restore}) to an
+ * {@link Output}: a file, which appears only when complete and checked, or a stream (standard
+ * output, a FIFO), which QEMU loads as it comes ({@code -incoming 'exec:qmig apply ... -o -'}).
+ * What goes into a stream cannot be taken back, so the layers are checked before its first byte
+ * ({@link Layers#verify()}: the base is read once more), unless the base is standard input itself.
  */
 public final class Restore {
 
@@ -23,19 +23,23 @@ public final class Restore {
     }
 
     /**
-     * Writes the top level to {@code target}.
+     * Writes the top level to {@code target} ({@code -} for standard output).
      *
-     * @param mappedRam QEMU's mapped-ram layout (load with the {@code mapped-ram} capability), else a stream
+     * @param mappedRam QEMU's mapped-ram layout (load it with the {@code mapped-ram} capability; a
+     *                  file only), else a plain stream
      * @param inputs    files the output must not replace
      */
-    public static void toFile(Layers layers, Path target, boolean mappedRam, OutputOptions options, Path... inputs)
+    public static void write(Layers layers, String target, boolean mappedRam, OutputOptions options, Path... inputs)
             throws IOException {
-        try (AtomicOutput out = AtomicOutput.create(target, options, inputs)) {
+        try (Output out = Output.open(target, options, mappedRam, inputs)) {
+            if (!out.seekable() && !layers.baseIsStandardInput()) {
+                layers.verify();
+            }
             try {
                 if (mappedRam) {
                     layers.feed(new MappedRamWriter(out.channel(), 0));
                 } else {
-                    MigrationWriter w = MigrationWriter.of(ByteSink.of(out.channel(), 0, false));
+                    MigrationWriter w = MigrationWriter.of(out.sink(0));
                     layers.feed(w::write);
                     w.flush();
                 }
@@ -46,7 +50,7 @@ public final class Restore {
         }
     }
 
-    /** Writes the top level as a plain stream to {@code out} (not closed). */
+    /** Writes the top level as a plain stream to {@code out} (not closed); the caller checks first. */
     public static void toStream(Layers layers, OutputStream out) throws IOException {
         MigrationWriter w = MigrationWriter.of(ByteSink.of(out));
         layers.feed(w::write);

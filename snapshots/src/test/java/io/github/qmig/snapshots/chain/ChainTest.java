@@ -61,7 +61,7 @@ class ChainTest {
             Path save = SeriesAccess.save(level, tmp);
             for (boolean mapped : new boolean[] {false, true}) {
                 Path out = tmp.resolve("level-" + level + (mapped ? ".mr" : ".mig"));
-                c.restore(level, out, mapped, NO_SYNC);
+                c.restore(level, out.toString(), mapped, NO_SYNC);
                 assertThat(Differ.compare(out.toString(), save.toString(), ReadLimits.defaults(), tmp).identical())
                         .as("level %d %s", level, mapped ? "mapped-ram" : "stream").isTrue();
             }
@@ -116,10 +116,10 @@ class ChainTest {
         assertThat(check.levels().get(3).message()).contains("damaged");
         assertThat(check.levels().get(2).ok()).isTrue();
         Path out = tmp.resolve("out.mig");
-        assertThatThrownBy(() -> c.restore(4, out, false, NO_SYNC)).isInstanceOf(MigrationFormatException.class)
+        assertThatThrownBy(() -> c.restore(4, out.toString(), false, NO_SYNC)).isInstanceOf(MigrationFormatException.class)
                 .hasMessageContaining(level3.toString());
         assertThat(out).doesNotExist();
-        c.restore(2, out, false, NO_SYNC); // the levels below are intact
+        c.restore(2, out.toString(), false, NO_SYNC); // the levels below are intact
         assertThat(out).exists();
     }
 

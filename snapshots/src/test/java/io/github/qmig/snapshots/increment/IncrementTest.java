@@ -56,7 +56,7 @@ class IncrementTest {
     private static Path apply(Path base, List<Path> increments, boolean mappedRam, String name) throws IOException {
         Path out = dir.resolve(name);
         try (Layers l = Layers.open(base.toString(), increments.stream().map(Path::toString).toList(), ReadLimits.defaults(), dir)) {
-            Restore.toFile(l, out, mappedRam, NO_SYNC);
+            Restore.write(l, out.toString(), mappedRam, NO_SYNC);
         }
         return out;
     }
@@ -152,7 +152,7 @@ class IncrementTest {
         Path out = dir.resolve("wrong-base.mig");
         for (int wrong : new int[] {1, 3}) {
             try (Layers l = Layers.open(save(wrong).toString(), List.of(d.toString()), ReadLimits.defaults(), dir)) {
-                assertThatThrownBy(() -> Restore.toFile(l, out, false, NO_SYNC))
+                assertThatThrownBy(() -> Restore.write(l, out.toString(), false, NO_SYNC))
                         .isInstanceOf(MigrationFormatException.class)
                         .hasMessageContaining(save(wrong).toString() + ": its state is")
                         .hasMessageContaining("not the base of that increment")

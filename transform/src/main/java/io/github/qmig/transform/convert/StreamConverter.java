@@ -8,7 +8,7 @@ import io.github.qmig.input.LibvirtHeader;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.mappedram.MappedRamToStream;
 import io.github.qmig.mappedram.MappedRamWriter;
-import io.github.qmig.output.AtomicOutput;
+import io.github.qmig.output.Output;
 import io.github.qmig.output.OutputOptions;
 import io.github.qmig.ramblock.RamSectionCodec;
 
@@ -18,8 +18,9 @@ import java.nio.file.Path;
 
 /**
  * {@code qmig convert}: reads any input the reader reads (stream or mapped-ram, plain, compressed,
- * libvirt, stdin) and writes the requested layout through an {@link AtomicOutput}, so the target
- * appears only when the conversion finished and the input is never overwritten.
+ * libvirt, stdin) and writes the requested layout through an {@link Output}: a file appears only
+ * when the conversion finished and the input is never overwritten; a stream can also go to standard
+ * output ({@code -}), a FIFO or a device (QEMU's {@code exec:} reads one).
  */
 public final class StreamConverter {
 
@@ -41,7 +42,19 @@ public final class StreamConverter {
     /** {@link #toStream(MigrationInput, Path, long)}, finishing the output as {@code options} say. */
     public static void toStream(MigrationInput input, Path output, long offset, OutputOptions options)
             throws IOException {
-        toStream(input, output, NO_HEAD, offset, options);
+        toStream(input, output.toString(), offset, options, false);
+    }
+
+    /**
+     * Writes a plain stream to {@code target} ({@code -}: standard output).
+     *
+     * @param normalize decode every page record (XBZRLE, zlib, repeated iterations) into one PAGE or
+     *                  ZERO record per page, all in the first RAM iteration, as a mapped-ram input is
+     *                  written: what QEMU 10 loads whatever the input's record kinds
+     */
+    public static void toStream(MigrationInput input, String target, long offset, OutputOptions options,
+                                boolean normalize) throws IOException {
+        toStream(input, target, NO_HEAD, offset, options, normalize);
     }
 
     /**
@@ -53,30 +66,39 @@ public final class StreamConverter {
      */
     public static void toLibvirtImage(MigrationInput input, Path output, boolean mappedRam, OutputOptions options)
             throws IOException {
+        toLibvirtImage(input, output.toString(), mappedRam, options);
+    }
+
+    /** As {@link #toLibvirtImage(MigrationInput, Path, boolean, OutputOptions)}; a raw image may go to {@code -}. */
+    public static void toLibvirtImage(MigrationInput input, String target, boolean mappedRam, OutputOptions options)
+            throws IOException {
         LibvirtHeader h = input.libvirt();
         if (h == null) {
             throw new IllegalArgumentException(input.name() + " is not a libvirt save image");
         }
         if (mappedRam) {
-            toMappedRam(input, output, h.encode(LibvirtHeader.FORMAT_SPARSE), h.streamOffset(), options);
+            toMappedRam(input, target, h.encode(LibvirtHeader.FORMAT_SPARSE), h.streamOffset(), options);
         } else {
-            toStream(input, output, h.encode(LibvirtHeader.FORMAT_RAW), h.streamOffset(), options);
+            toStream(input, target, h.encode(LibvirtHeader.FORMAT_RAW), h.streamOffset(), options, false);
         }
     }
 
     /** Writes {@code head} at the start of the output, then a plain stream at {@code offset}. */
-    private static void toStream(MigrationInput input, Path output, byte[] head, long offset, OutputOptions options)
-            throws IOException {
+    private static void toStream(MigrationInput input, String target, byte[] head, long offset, OutputOptions options,
+                                 boolean normalize) throws IOException {
         boolean inPlace = input.seekable();
         ReadOptions read = inPlace ? RamSectionCodec.withoutMappedPages(ReadOptions.defaults())
                 : RamSectionCodec.defaultOptions();
-        try (AtomicOutput out = AtomicOutput.create(output, options, input.path());
+        try (Output out = Output.open(target, options, false, input.path());
              MigrationReader r = input.writingReader(read)) {
-            ByteSink sink = ByteSink.of(out.channel(), 0, false);
-            sink.skipTo(offset);
-            try (MappedRamToStream w = new MappedRamToStream(sink, inPlace, out.target().getParent())) {
-                WriteBehind.writeFully(out.channel(), ByteBuffer.wrap(head), 0);
+            ByteSink sink = out.sink(0);
+            Path temp = out.seekable() ? Path.of(target).toAbsolutePath().getParent()
+                    : Path.of(System.getProperty("java.io.tmpdir"));
+            try (MappedRamToStream w = new MappedRamToStream(sink, inPlace, temp, normalize)) {
+                sink.write(head, 0, head.length);
+                sink.skipTo(offset);
                 r.feed(w);
+                sink.flush();
                 out.commit();
             } catch (IOException e) {
                 throw out.named(e);
@@ -97,13 +119,19 @@ public final class StreamConverter {
     /** {@link #toMappedRam(MigrationInput, Path, long)}, finishing the output as {@code options} say. */
     public static void toMappedRam(MigrationInput input, Path output, long offset, OutputOptions options)
             throws IOException {
-        toMappedRam(input, output, NO_HEAD, offset, options);
+        toMappedRam(input, output.toString(), NO_HEAD, offset, options);
+    }
+
+    /** As {@link #toMappedRam(MigrationInput, Path, long, OutputOptions)}: only a file will do (it seeks). */
+    public static void toMappedRam(MigrationInput input, String target, long offset, OutputOptions options)
+            throws IOException {
+        toMappedRam(input, target, NO_HEAD, offset, options);
     }
 
     /** Writes {@code head} at the start of the output, then mapped-ram at {@code offset}. */
-    private static void toMappedRam(MigrationInput input, Path output, byte[] head, long offset,
+    private static void toMappedRam(MigrationInput input, String target, byte[] head, long offset,
                                     OutputOptions options) throws IOException {
-        try (AtomicOutput out = AtomicOutput.create(output, options, input.path());
+        try (Output out = Output.open(target, options, true, input.path());
              MigrationReader r = input.writingReader(RamSectionCodec.defaultOptions())) {
             try {
                 WriteBehind.writeFully(out.channel(), ByteBuffer.wrap(head), 0);

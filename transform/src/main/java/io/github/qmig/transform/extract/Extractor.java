@@ -13,7 +13,7 @@ import io.github.qmig.codec.ReadLimits;
 import io.github.qmig.codec.ReadOptions;
 import io.github.qmig.codec.io.WriteBehind;
 import io.github.qmig.input.MigrationInput;
-import io.github.qmig.output.AtomicOutput;
+import io.github.qmig.output.AtomicDirectory;
 import io.github.qmig.output.OutputOptions;
 import io.github.qmig.ramblock.PageReplayer;
 import io.github.qmig.ramblock.RamBlock;
@@ -29,11 +29,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * {@code qmig extract}: each RAM block's final content (all records replayed) as a sparse raw file
@@ -57,8 +55,11 @@ public final class Extractor implements EventConsumer {
     public record Extracted(String name, String file, long usedLength, int pageSize, String sha256) {
     }
 
+    private final AtomicDirectory out;
     private final Path dir;
     private final String only;
+    /** Every block name of the stream, for the message when {@code only} names none of them. */
+    private final List<String> names = new ArrayList<>();
     private final OutputOptions options;
     private final ReadLimits limits;
     private final List<RamBlock> blocks = new ArrayList<>();
@@ -67,8 +68,9 @@ public final class Extractor implements EventConsumer {
     private PageReplayer replayer;
     private BlockHasher hasher;
 
-    private Extractor(Path dir, String only, OutputOptions options, ReadLimits limits) {
-        this.dir = dir;
+    private Extractor(AtomicDirectory out, String only, OutputOptions options, ReadLimits limits) {
+        this.out = out;
+        this.dir = out.dir();
         this.only = only;
         this.options = options;
         this.limits = limits;
@@ -86,45 +88,46 @@ public final class Extractor implements EventConsumer {
     /** {@link #extract(MigrationInput, Path, String)}, finishing the files as {@code options} say. */
     public static List<Extracted> extract(MigrationInput input, Path target, String block, OutputOptions options)
             throws IOException {
-        Path abs = target.toAbsolutePath().normalize();
-        if (Files.exists(abs) && !(Files.isDirectory(abs) && isEmpty(abs))) {
-            throw new IOException(target + ": exists and is not an empty directory");
-        }
-        Path tmp = AtomicOutput.createBeside(abs, true);
-        boolean done = false;
-        try {
-            List<Extracted> out;
+        return extract(input, target, block, options, false);
+    }
+
+    /**
+     * As {@link #extract(MigrationInput, Path, String, OutputOptions)}; {@code block} is a block's
+     * name or its short name (the part after its last {@code /}: {@code vga.vram} for
+     * {@code 0000:00:02.0/vga.vram}), and with {@code replace} a directory that is not empty is
+     * replaced (as convert replaces a file).
+     *
+     * @throws NoSuchBlockException if no block has that name (or several have that short name)
+     */
+    public static List<Extracted> extract(MigrationInput input, Path target, String block, OutputOptions options,
+                                          boolean replace) throws IOException {
+        try (AtomicDirectory out = AtomicDirectory.create(target, options, replace)) {
+            List<Extracted> extracted;
             ReadOptions read = RamSectionCodec.defaultOptions();
             try (MigrationReader r = input.writingReader(read)) {
-                Extractor x = new Extractor(tmp, block, options, read.limits());
+                Extractor x = new Extractor(out, block, options, read.limits());
                 try {
-                    r.feed(x);
-                    out = x.finish();
-                } catch (IOException e) {
-                    throw AtomicOutput.named(abs, e); // disk full names the output, as convert does
+                    try {
+                        r.feed(x);
+                    } catch (IOException e) {
+                        throw out.named(e); // disk full names the output, as convert does
+                    }
+                    x.checkChoice(input.name()); // a wrong name is not the output's failure
+                    try {
+                        extracted = x.finish();
+                    } catch (IOException e) {
+                        throw out.named(e);
+                    }
                 } finally {
                     x.closeFiles();
                 }
             }
-            if (block != null && out.isEmpty()) {
-                throw new IOException(input.name() + ": no RAM block named '" + block + "'");
+            if (extracted.isEmpty()) {
+                throw new MigrationFormatException(Code.RAM_ABSENT, input.name(), input.source().position(), -1, null,
+                        "no RAM section: the stream holds device state only; there is nothing to extract");
             }
-            if (Files.exists(abs)) {
-                Files.delete(abs);
-            }
-            if (options.sync()) {
-                AtomicOutput.syncDirectory(tmp); // the files' names, then the directory's own
-            }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-            if (options.sync()) {
-                AtomicOutput.syncDirectory(abs.getParent());
-            }
-            done = true;
-            return out;
-        } finally {
-            if (!done) {
-                deleteTree(tmp);
-            }
+            out.commit();
+            return extracted;
         }
     }
 
@@ -134,8 +137,29 @@ public final class Extractor implements EventConsumer {
             if (store != null && store.declared(p.block().idstr())) {
                 replayer.apply(p);
             }
-        } else if (e instanceof RamBlockEntry b && (only == null || only.equals(b.block().idstr()))) {
-            declare(b);
+        } else if (e instanceof RamBlockEntry b) {
+            if (!names.contains(b.block().idstr())) {
+                names.add(b.block().idstr());
+            }
+            if (chosen(b.block().idstr())) {
+                declare(b);
+            }
+        }
+    }
+
+    /** Whether {@code name} is the block asked for: its name, or its short name. */
+    private boolean chosen(String name) {
+        return only == null || name.equals(only) || name.endsWith("/" + only);
+    }
+
+    /** After the last event: the block asked for is exactly one of the stream's. */
+    private void checkChoice(String input) throws NoSuchBlockException {
+        if (only == null || names.isEmpty()) {
+            return;
+        }
+        List<String> matched = names.stream().filter(this::chosen).toList();
+        if (matched.size() != 1) {
+            throw new NoSuchBlockException(input, only, matched.isEmpty() ? names : matched, !matched.isEmpty());
         }
     }
 
@@ -157,7 +181,7 @@ public final class Extractor implements EventConsumer {
             throw MigrationFormatException.of(Code.LIMIT_EXCEEDED, e.offset(),
                     "block '%s' of %d bytes is beyond the page store limit", b.idstr(), b.usedLength());
         }
-        RandomAccessFile f = new RandomAccessFile(dir.resolve(BlockFileNames.of(b.idstr())).toFile(), "rw");
+        RandomAccessFile f = new RandomAccessFile(out.created(dir.resolve(BlockFileNames.of(b.idstr()))).toFile(), "rw");
         files.add(f);
         f.setLength(b.usedLength());
         store.declare(b, f.getChannel(), 0);
@@ -168,9 +192,9 @@ public final class Extractor implements EventConsumer {
     }
 
     private List<Extracted> finish() throws IOException {
-        List<Extracted> out = new ArrayList<>();
+        List<Extracted> extracted = new ArrayList<>();
         if (store == null) {
-            return out;
+            return extracted;
         }
         store.finish();
         if (options.sync()) {
@@ -186,7 +210,7 @@ public final class Extractor implements EventConsumer {
             String sha = hasher == null ? null
                     : store.isSettledTracking(b) ? hasher.finish(b)
                     : BlockHasher.sha256(files.get(i).getChannel(), b.usedLength());
-            out.add(new Extracted(b.idstr(), name, b.usedLength(), store.pageSize(), sha));
+            extracted.add(new Extracted(b.idstr(), name, b.usedLength(), store.pageSize(), sha));
             ObjectNode o = list.addObject();
             o.put("name", b.idstr());
             o.put("file", name);
@@ -194,7 +218,7 @@ public final class Extractor implements EventConsumer {
             o.put("page_size", store.pageSize());
             o.put("sha256", sha);
         }
-        try (FileChannel json = FileChannel.open(dir.resolve("blocks.json"), StandardOpenOption.CREATE_NEW,
+        try (FileChannel json = FileChannel.open(out.created(dir.resolve("blocks.json")), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
             byte[] text = (m.writeValueAsString(list) + "\n").getBytes(StandardCharsets.UTF_8);
             WriteBehind.writeFully(json, ByteBuffer.wrap(text), 0);
@@ -202,7 +226,7 @@ public final class Extractor implements EventConsumer {
                 json.force(true);
             }
         }
-        return out;
+        return extracted;
     }
 
     private void closeFiles() throws IOException {
@@ -214,26 +238,6 @@ public final class Extractor implements EventConsumer {
         }
         for (RandomAccessFile f : files) {
             f.close();
-        }
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        }
-    }
-
-    private static void deleteTree(Path p) {
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> {
-                try {
-                    Files.deleteIfExists(x);
-                } catch (IOException ignored) {
-                    // best effort on the failure path
-                }
-            });
-        } catch (IOException ignored) {
-            // nothing left to clean
         }
     }
 }

@@ -48,6 +48,11 @@ public final class MappedRamCheck implements Check {
                     "block '%s' starts at 0x%x, inside the previous block's region (ends 0x%x)", name, m.offset(),
                     lastRegionEnd);
         }
+        if (h.pageSize() != m.pageSize()) {
+            out.add(ProblemCode.MAPPED_RAM_PAGE_SIZE, m.offset() + 4, current,
+                    "block '%s' header page_size %d, the stream's page size is %d (QEMU reads in its own page size)",
+                    name, h.pageSize(), m.pageSize());
+        }
         long end = h.pagesOffset() + used;
         lastRegionEnd = Math.max(lastRegionEnd, end);
         if (h.bitmapOffset() != m.offset() + MappedRamHeader.SIZE) {

@@ -23,6 +23,9 @@ import java.util.Set;
  */
 public final class SectionCheck implements Check {
 
+    /** The live sections QEMU registers (register_savevm_live): RAM, and the handlers with their own records. */
+    private static final Set<String> LIVE = Set.of("ram", "block", "dirty-bitmap", "spapr/htab", "s390-storage_attributes");
+
     private final int maxTracked;
     private final Map<Integer, State> sections = new HashMap<>();
     private final Set<String> fullIdentities = new HashSet<>();
@@ -67,6 +70,12 @@ public final class SectionCheck implements Check {
                     sections.put(id, s);
                 }
                 if (h.type() == SectionType.START) {
+                    if (!LIVE.contains(ref.idstr()) && !ref.idstr().endsWith("/vfio")) {
+                        out.add(ProblemCode.SECTION_UNKNOWN, h.offset(), ref, "'%s' is not a live section QEMU has "
+                                + "(RAM, block, dirty-bitmap, spapr/htab, s390 storage attributes, VFIO): QEMU refuses it "
+                                + "(Unknown savevm section or instance '%s' %d)", ref.idstr(), ref.idstr(),
+                                Integer.toUnsignedLong(ref.instanceId()));
+                    }
                     if (s.started) {
                         out.add(ProblemCode.SECTION_STARTED_TWICE, h.offset(), ref, "section id %d started a second time",
                                 Integer.toUnsignedLong(id));

@@ -6,6 +6,7 @@ import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.SectionEnd;
 import io.github.qmig.codec.SectionRef;
 import io.github.qmig.codec.SectionType;
+import io.github.qmig.codec.TrailingBytes;
 import io.github.qmig.codec.VmDescription;
 import io.github.qmig.codec.vmdesc.Description;
 import io.github.qmig.codec.vmdesc.DeviceEntry;
@@ -54,6 +55,9 @@ public final class VmDescriptionCheck implements Check {
         } else if (e instanceof VmDescription v) {
             seen = true;
             check(v, out);
+        } else if (e instanceof TrailingBytes t && t.kind() != TrailingBytes.Kind.AFTER_EOF
+                && t.kind() != TrailingBytes.Kind.AFTER_DESCRIPTION) {
+            seen = true; // there is one, cut or too large: TrailingCheck says so
         }
     }
 
