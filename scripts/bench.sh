@@ -31,6 +31,10 @@
 #    each of these three both as is (fsync before rename; extract also hashes every block) and
 #    with cp's guarantees (--no-sync, and --no-hash for extract), which the targets apply to;
 #      analyze-migration.py -f STREAM    (default mode; and -x, which extracts memory)
+#      qmig diff PAIR-A PAIR-B           vs  cat PAIR-A PAIR-B > /dev/null
+#      qmig apply --no-sync PAIR-A D     vs  cp PAIR-A
+#    (PAIR-A and PAIR-B: two paused saves of one guest, made by testkit's BigSavePair, that differ
+#    in a 64 MiB window of pages; D: the increment from A to B, made once, not timed)
 #    and the peak RSS of every qmig run (/usr/bin/time -v), on the large and the small guest.
 # 4. Checks the outputs once: qmig's mapped-ram output and QEMU's twin extract to the same RAM
 #    apart from bytes the guest's BIOS clock changes, and qmig's output converted back to a
@@ -43,7 +47,7 @@
 # Without it, those rows are skipped.
 #
 # Needs: QEMU (scripts/install-qemu.sh), a JDK, Maven, python3, /usr/bin/time (installed if
-# missing), ~15 GB free in DIR. Timings are ratios within one run on one machine; absolute
+# missing), ~23 GB free in DIR. Timings are ratios within one run on one machine; absolute
 # numbers mean little on a shared 2-core VM.
 set -euo pipefail
 
@@ -98,11 +102,23 @@ save() { # MiB [--qcow2]
 }
 save "$mem" --qcow2
 save "$small"
+pair() { # MiB: two saves of one guest differing in a known window of pages
+  java -Dqmig.testdata="$here/testdata" -cp "$here/testkit/target/classes:$(cat "$cp_file")" \
+    io.github.qmig.testkit.BigSavePair --dir "$dir" --mem "$1" >&2
+}
+pair "$mem"
+pair "$small"
 S="$dir/stream-${mem}M.mig"
 M="$dir/mapped-ram-${mem}M.mig"
 Q="$dir/qcow2-${mem}M.qcow2@bench"
 S1="$dir/stream-${small}M.mig"
 M1="$dir/mapped-ram-${small}M.mig"
+PA="$dir/pair-a-${mem}M.mig"
+PB="$dir/pair-b-${mem}M.mig"
+PA1="$dir/pair-a-${small}M.mig"
+PB1="$dir/pair-b-${small}M.mig"
+D="$dir/pair-${mem}M.qinc"
+D1="$dir/pair-${small}M.qinc"
 out="$dir/out"
 
 # ------------------------------------------------------------------ timing helpers
@@ -135,8 +151,10 @@ run() {
 catf() { cat "$1" > /dev/null; }
 export -f catf
 
+[[ -s "$D" ]] || "$qmig" delta --no-sync --base "$PA" "$PB" -o "$D" >&2
+[[ -s "$D1" ]] || "$qmig" delta --no-sync --base "$PA1" "$PB1" -o "$D1" >&2
 echo "warming the page cache" >&2
-for f in "$S" "$M" "$S1" "$M1" "${Q%@*}"; do cat "$f" > /dev/null; done
+for f in "$S" "$M" "$S1" "$M1" "${Q%@*}" "$PA" "$PB" "$PA1" "$PB1" "$D" "$D1"; do cat "$f" > /dev/null; done
 if [[ -n "$analyze" && ! -f "$analyze" ]]; then
   echo "bench.sh: $analyze not found; skipping analyze-migration.py" >&2
   analyze=""
@@ -186,6 +204,15 @@ step_analyze() {
     clean; run "analyze-migration.py -x" bash -c 'cd "$0" && python3 "$1" -x -f "$2"' "$out" "$analyze" "$S"
   fi
 }
+# snapshot sets: diff exits 1 for saves that differ, which is success here
+step_diff() {
+  run "cat pair"           bash -c 'cat "$0" "$1" > /dev/null' "$PA" "$PB"
+  run "qmig diff"          bash -c '"$0" diff "$1" "$2" > /dev/null; [[ $? == 1 ]]' "$qmig" "$PA" "$PB"
+}
+step_apply() {
+  clean; run "cp pair-a"   cp "$PA" "$out/copy"
+  clean; run "qmig apply --no-sync" "$qmig" apply --no-sync "$PA" "$D" -o "$out/applied"
+}
 # the same guest as an internal snapshot of a qcow2 image, its VM state read in place
 step_qcow2() {
   run "qmig info qcow2 snapshot" "$qmig" info "$Q"
@@ -193,13 +220,15 @@ step_qcow2() {
 }
 # the small guest, for peak RSS against guest size
 step_small() {
+  run "qmig diff (small)" bash -c '"$0" diff "$1" "$2" > /dev/null; [[ $? == 1 ]]' "$qmig" "$PA1" "$PB1"
+  clean; run "qmig apply --no-sync (small)" "$qmig" apply --no-sync "$PA1" "$D1" -o "$out/applied"
   run "qmig info stream (small)" "$qmig" info "$S1"
   clean; run "qmig convert --to mapped-ram (small)" "$qmig" convert --to mapped-ram "$S1" -o "$out/converted"
   clean; run "qmig convert --to stream (small)" "$qmig" convert --to stream "$M1" -o "$out/converted"
   clean; run "qmig extract (small)" "$qmig" extract "$S1" -o "$out/x"
 }
 steps=(info_stream compat info_mapped convert_mapped convert_stream extract convert_mapped_nosync
-       convert_stream_nosync extract_nosync analyze small qcow2)
+       convert_stream_nosync extract_nosync analyze diff apply small qcow2)
 
 strides=() # the strides coprime with the number of steps: each such order visits every step
 for ((k = 1; k < ${#steps[@]}; k++)); do
@@ -230,6 +259,9 @@ else
 fi
 ramdiff=$(cmp -l "$out/x-stream/pc.ram.raw" "$out/x-qemu-mr/pc.ram.raw" | wc -l || true)
 layout="$(cmp -l "$out/qmig.mr" "$M" 2>/dev/null | wc -l || true) (sizes $(stat -c %s "$out/qmig.mr") and $(stat -c %s "$M"))"
+"$qmig" apply --no-sync "$PA" "$D" -o "$out/applied.mig"
+if "$qmig" diff "$out/applied.mig" "$PB" > /dev/null; then applied="identical to B"; else applied="DIFFERENT from B"; fi
+pairdiff=$("$qmig" diff "$PA" "$PB" | head -1 || true)
 if [[ $keep == 0 ]]; then rm -rf "$out"; fi
 
 # ------------------------------------------------------------------ report
@@ -271,6 +303,8 @@ info_row() { # qmig-label ref-label: the defaults (fsync; extract also hashes), 
   row "qmig convert --no-sync --to mapped-ram" "cp stream" "<=" 1.3
   row "qmig convert --no-sync --to stream" "cp mapped-ram" "<=" 1.3
   row "qmig extract --no-sync --no-hash" "cp stream (extract)" "<=" 1.3
+  row "qmig diff" "cat pair" "<=" 1.2
+  row "qmig apply --no-sync" "cp pair-a" "<=" 1.2
   row "qmig info qcow2 snapshot" "cat stream" "<=" 1.5
   row "qmig convert --no-sync --to stream (qcow2 snapshot)" "cp stream" "<=" 1.3
   info_row "qmig convert --to mapped-ram" "cp stream"
@@ -291,7 +325,8 @@ info_row() { # qmig-label ref-label: the defaults (fsync; extract also hashes), 
   echo
   echo "| command | ${mem} MiB guest | ${small} MiB guest | difference | target |"
   echo "|---|---|---|---|---|"
-  for c in "qmig info stream" "qmig convert --to mapped-ram" "qmig convert --to stream" "qmig extract"; do
+  for c in "qmig info stream" "qmig convert --to mapped-ram" "qmig convert --to stream" "qmig extract" "qmig diff" \
+      "qmig apply --no-sync"; do
     big=$(maxrss "$c"); sm=$(maxrss "$c (small)")
     d=$(awk -v a="$big" -v b="$sm" 'BEGIN {printf "%.1f%%", (a-b)*100/b}')
     v=$(awk -v a="$big" -v b="$sm" 'BEGIN {print (a<=256 && b<=256 && (a-b)/b<=0.10 && (b-a)/b<=0.10) ? "met" : "MISSED"}')
@@ -302,7 +337,8 @@ info_row() { # qmig-label ref-label: the defaults (fsync; extract also hashes), 
   echo "Outputs: qmig's mapped-ram output vs QEMU's twin: $layout bytes differ over the common"\
        "length (the two guests' BIOS data areas and device states differ; qmig writes its own"\
        "VMDESCRIPTION); their extracted RAM differs in $ramdiff bytes; stream -> mapped-ram -> stream"\
-       "round trip: $roundtrip."
+       "round trip: $roundtrip. Snapshot pair ($(basename "$PA"), $(basename "$PB"); increment $(stat -c %s "$D") bytes):"\
+       "$pairdiff; A + increment applied: $applied."
   echo
   [[ $all == 1 ]] && echo "All targets met." || echo "Some targets MISSED."
 } | tee "$dir/report.md"

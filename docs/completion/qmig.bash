@@ -159,8 +159,18 @@ function _complete_qmig() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} extract" ];    then _picocli_qmig; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dump" ];    then _picocli_qmig; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} validate" ];    then _picocli_qmig; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} diff" ];    then _picocli_qmig; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} delta" ];    then _picocli_qmig; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} apply" ];    then _picocli_qmig; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chain" ];    then _picocli_qmig; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} compat" ];    then _picocli_qmig; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_qmig; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chain init" ];    then _picocli_qmig_chain; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chain push" ];    then _picocli_qmig_chain; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chain pop" ];    then _picocli_qmig_chain; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chain restore" ];    then _picocli_qmig_chain; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chain list" ];    then _picocli_qmig_chain; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chain verify" ];    then _picocli_qmig_chain; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(info)
@@ -168,11 +178,31 @@ function _complete_qmig() {
   local cmds2=(extract)
   local cmds3=(dump)
   local cmds4=(validate)
-  local cmds5=(compat)
-  local cmds6=(help)
+  local cmds5=(diff)
+  local cmds6=(delta)
+  local cmds7=(apply)
+  local cmds8=(chain)
+  local cmds9=(compat)
+  local cmds10=(help)
+  local cmds11=(chain init)
+  local cmds12=(chain push)
+  local cmds13=(chain pop)
+  local cmds14=(chain restore)
+  local cmds15=(chain list)
+  local cmds16=(chain verify)
 
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_qmig_help; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_qmig_compat; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_qmig_chain_verify; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_qmig_chain_list; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_qmig_chain_restore; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_qmig_chain_pop; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_qmig_chain_push; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_qmig_chain_init; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_qmig_help; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_qmig_compat; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_qmig_chain; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_qmig_apply; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_qmig_delta; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_qmig_diff; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_qmig_validate; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_qmig_dump; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_qmig_extract; return $?; fi
@@ -188,7 +218,7 @@ function _picocli_qmig() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="info convert extract dump validate compat help"
+  local commands="info convert extract dump validate diff delta apply chain compat help"
   local flag_opts="'--debug' '-q' '--quiet' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -381,6 +411,108 @@ function _picocli_qmig_validate() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `diff` subcommand.
+function _picocli_qmig_diff() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--json' '--pages' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `delta` subcommand.
+function _picocli_qmig_delta() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts="'--base' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--base')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `apply` subcommand.
+function _picocli_qmig_apply() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts="'-o' '--output' '--to'"
+  local LAYOUT_option_args=("stream" "mapped-ram") # --to values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      return
+      ;;
+    '--to')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${LAYOUT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `chain` subcommand.
+function _picocli_qmig_chain() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="init push pop restore list verify"
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `compat` subcommand.
 function _picocli_qmig_compat() {
   # Get completion data
@@ -437,7 +569,7 @@ function _picocli_qmig_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="info convert extract dump validate compat"
+  local commands="info convert extract dump validate diff delta apply chain compat"
   local flag_opts="'-h' '--help' '--debug' '-q' '--quiet'"
   local arg_opts=""
 
@@ -445,6 +577,174 @@ function _picocli_qmig_help() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `init` subcommand.
+function _picocli_qmig_chain_init() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "init" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `push` subcommand.
+function _picocli_qmig_chain_push() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "push" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `pop` subcommand.
+function _picocli_qmig_chain_pop() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "pop" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `restore` subcommand.
+function _picocli_qmig_chain_restore() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--no-sync' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts="'--level' '-o' '--output' '--to'"
+  local LAYOUT_option_args=("stream" "mapped-ram") # --to values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--level')
+      return
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--to')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${LAYOUT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "restore" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_qmig_chain_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "list" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `verify` subcommand.
+function _picocli_qmig_chain_verify() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "verify" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

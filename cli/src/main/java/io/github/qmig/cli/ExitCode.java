@@ -6,10 +6,14 @@ public enum ExitCode {
     OK(0),
     /** A file is invalid or unreadable as a migration file. */
     INVALID(1),
+    /** For {@code diff} (as diff(1) and cmp(1)): the states differ. */
+    DIFFERENT(1),
     /** Bad command line. */
     USAGE(2),
     /** An I/O error (missing file, disk full) or an internal error. */
-    IO_ERROR(3);
+    IO_ERROR(3),
+    /** For {@code diff}, where 1 means "different": a file is invalid or unreadable as a migration file. */
+    INVALID_WHEN_COMPARING(4);
 
     private final int code;
 

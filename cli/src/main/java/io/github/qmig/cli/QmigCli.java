@@ -1,7 +1,11 @@
 package io.github.qmig.cli;
 
+import io.github.qmig.cli.command.ApplyCommand;
+import io.github.qmig.cli.command.ChainCommand;
 import io.github.qmig.cli.command.CompatCommand;
 import io.github.qmig.cli.command.ConvertCommand;
+import io.github.qmig.cli.command.DeltaCommand;
+import io.github.qmig.cli.command.DiffCommand;
 import io.github.qmig.cli.command.DumpCommand;
 import io.github.qmig.cli.command.ExtractCommand;
 import io.github.qmig.cli.command.InfoCommand;
@@ -25,8 +29,10 @@ import java.nio.file.NoSuchFileException;
 
 /** The {@code qmig} root command. {@link #main} exits; {@link #run} is what tests call. */
 @Command(name = "qmig", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Inspect, convert, validate and check the compatibility of QEMU migration streams and mapped-ram files.",
-        subcommands = {InfoCommand.class, ConvertCommand.class, ExtractCommand.class, DumpCommand.class, ValidateCommand.class, CompatCommand.class,
+        description = "Inspect, convert, validate and compare QEMU migration streams and mapped-ram files; "
+                + "keep snapshot sets as increments and chains; check compatibility with a target QEMU.",
+        subcommands = {InfoCommand.class, ConvertCommand.class, ExtractCommand.class, DumpCommand.class, ValidateCommand.class,
+            DiffCommand.class, DeltaCommand.class, ApplyCommand.class, ChainCommand.class, CompatCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -35,7 +41,8 @@ import java.nio.file.NoSuchFileException;
             "2:usage error (also: an output that is the input or cannot be written where asked, an unknown --block)",
             "3:I/O or internal error (also: standard output could not be written)",
             "130:interrupted (Ctrl-C): no output is left behind",
-            "143:terminated (SIGTERM): no output is left behind"})
+            "143:terminated (SIGTERM): no output is left behind",
+            "4:diff only (where 1 means different): a file is invalid or unreadable as a migration file"})
 public final class QmigCli {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -36,6 +36,10 @@ class GeneratedDocsTest {
         for (CommandLine sub : root.getSubcommands().values()) {
             if (!sub.getCommandName().equals("help")) {
                 out.put("man/qmig-" + sub.getCommandName() + ".adoc", manPage(sub.getCommandSpec()));
+                for (CommandLine subsub : sub.getSubcommands().values()) { // chain push, chain restore, ...
+                    out.put("man/qmig-" + sub.getCommandName() + "-" + subsub.getCommandName() + ".adoc",
+                            manPage(subsub.getCommandSpec()));
+                }
             }
         }
         out.put("completion/qmig.bash", AutoComplete.bash("qmig", root));

@@ -86,7 +86,14 @@ public final class MigrationFormatException extends IOException {
          * No VM state to read in a qcow2 image: no snapshot chosen, none with that ID or name, a name
          * several snapshots share, a disk-only snapshot, or a snapshot asked of a file that is no image.
          */
-        QCOW2_SNAPSHOT_UNAVAILABLE("qcow2-snapshot-unavailable", Reason.BAD_MAGIC);
+        QCOW2_SNAPSHOT_UNAVAILABLE("qcow2-snapshot-unavailable", Reason.BAD_MAGIC),
+        /** A qmig increment whose header checksum or stream digest does not match its bytes. */
+        INCREMENT_DAMAGED("increment-damaged", Reason.CORRUPT),
+        /**
+         * An increment applied to a state other than its base: the wrong base file, increments in
+         * the wrong order, or one missing between them.
+         */
+        INCREMENT_BASE_MISMATCH("increment-base-mismatch", Reason.CORRUPT);
 
         private final String id;
         private final Reason reason;

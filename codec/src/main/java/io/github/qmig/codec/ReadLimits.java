@@ -37,13 +37,16 @@ import java.util.Objects;
  * <tr><td>{@link #maxCompressedPage()}</td><td>128 KiB</td><td>one zlib COMPRESS_PAGE record</td></tr>
  * <tr><td>{@link #maxLibvirtData()}</td><td>64 MiB</td><td>a libvirt save image's data area (domain XML, cookie)</td></tr>
  * <tr><td>{@link #maxSectionBuffer()}</td><td>64 MiB</td><td>payload of one device section kept for decoding
- *     ({@code dump})</td></tr>
+ *     ({@code dump}, {@code diff})</td></tr>
  * <tr><td>{@link #maxBufferedPayload()}</td><td>256 MiB</td><td>payloads of all device sections kept for
- *     decoding ({@code dump})</td></tr>
+ *     decoding ({@code dump}) or for writing after the pages ({@code diff}, {@code delta}, {@code apply})</td></tr>
  * <tr><td>{@link #maxTrackedPages()}</td><td>2^30</td><td>pages whose presence {@code validate} tracks (one
  *     bit each); beyond it the check is skipped</td></tr>
  * <tr><td>{@link #maxTrackedSections()}</td><td>65,536</td><td>FULL sections {@code validate} keeps for the
  *     VMDESCRIPTION comparison; more are counted only</td></tr>
+ * <tr><td>{@link #maxStatePages()}</td><td>2^32</td><td>pages of one saved state whose final content
+ *     {@code diff}, {@code delta}, {@code apply} and {@code chain} track (8 bytes each in a temporary
+ *     file, a few bits in memory): 16 TiB of RAM in 4 KiB pages</td></tr>
  * <tr><td>{@link #maxRepeatedProblems()}</td><td>20</td><td>problems of one code listed before the rest are
  *     summarised</td></tr>
  * <tr><td>{@link #maxQcow2Snapshots()}</td><td>65,536</td><td>snapshots in a qcow2 image's table (QEMU's
@@ -90,6 +93,7 @@ public final class ReadLimits {
     private final int maxSchemaBytes;
     private final int maxSchemaNodes;
     private final int maxTargetOutput;
+    private final long maxStatePages;
 
     private ReadLimits(Builder b) {
         this.maxVmDescription = b.maxVmDescription;
@@ -118,6 +122,7 @@ public final class ReadLimits {
         this.maxSchemaBytes = b.maxSchemaBytes;
         this.maxSchemaNodes = b.maxSchemaNodes;
         this.maxTargetOutput = b.maxTargetOutput;
+        this.maxStatePages = b.maxStatePages;
     }
 
     /** The defaults of the table above. */
@@ -246,6 +251,10 @@ public final class ReadLimits {
         return maxTargetOutput;
     }
 
+    public long maxStatePages() {
+        return maxStatePages;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ReadLimits l && new Builder(this).equals(new Builder(l));
@@ -284,6 +293,7 @@ public final class ReadLimits {
         private int maxSchemaBytes = 64 << 20;
         private int maxSchemaNodes = 4 << 20;
         private int maxTargetOutput = 4 << 20;
+        private long maxStatePages = 1L << 32;
 
         private Builder() {
         }
@@ -315,6 +325,7 @@ public final class ReadLimits {
             maxSchemaBytes = l.maxSchemaBytes;
             maxSchemaNodes = l.maxSchemaNodes;
             maxTargetOutput = l.maxTargetOutput;
+            maxStatePages = l.maxStatePages;
         }
 
         private static int check(int n) {
@@ -461,6 +472,11 @@ public final class ReadLimits {
             return this;
         }
 
+        public Builder maxStatePages(long n) {
+            maxStatePages = check(n);
+            return this;
+        }
+
         public ReadLimits build() {
             return new ReadLimits(this);
         }
@@ -471,7 +487,7 @@ public final class ReadLimits {
                 maxPageSize, maxBitmapBytes, maxCompressedPage, maxLibvirtData, maxSectionBuffer, maxBufferedPayload,
                 maxTrackedPages, maxTrackedSections, maxRepeatedProblems, maxQcow2Snapshots, maxQcow2SnapshotTable,
                 maxQcow2L1Size, maxSchemaBytes, maxSchemaNodes,
-                maxTargetOutput};
+                maxTargetOutput, maxStatePages};
         }
 
         @Override

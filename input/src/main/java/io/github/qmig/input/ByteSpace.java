@@ -46,6 +46,12 @@ abstract class ByteSpace {
     /** The QEMU stream from here on. */
     abstract ByteSource source(String name) throws IOException;
 
+    /**
+     * The QEMU stream of the increment whose header was just skipped: a file's is checked here and
+     * now, a stream's while it is read ({@link IncrementStream}).
+     */
+    abstract ByteSpace increment(IncrementHeader h, String name) throws IOException;
+
     /** A file, read in place. */
     static final class InFile extends ByteSpace {
         private final FileChannel channel;
@@ -94,6 +100,12 @@ abstract class ByteSpace {
         ByteSource source(String name) {
             return ByteSource.of(channel, name, position, true);
         }
+
+        @Override
+        ByteSpace increment(IncrementHeader h, String name) throws IOException {
+            IncrementStream.verify(channel, h, name, position);
+            return this;
+        }
     }
 
     /** A snapshot's VM state in a qcow2 image, read in place; the source made of it closes the image. */
@@ -137,6 +149,11 @@ abstract class ByteSpace {
         ByteSource source(String name) throws IOException {
             return image.source(snapshot, position, true);
         }
+
+        @Override
+        ByteSpace increment(IncrementHeader h, String name) {
+            throw new IllegalStateException("a VM state is the QEMU stream itself"); // the loop stops at a snapshot
+        }
     }
 
     /** A stream, read forward. */
@@ -144,7 +161,13 @@ abstract class ByteSpace {
         private final BufferedInputStream in;
 
         InStream(InputStream in) {
+            this(in, 0);
+        }
+
+        /** @param position the position of the stream's first byte in the input's coordinates */
+        InStream(InputStream in, long position) {
             this.in = new BufferedInputStream(in, 1 << 16);
+            this.position = position;
         }
 
         @Override
@@ -181,6 +204,11 @@ abstract class ByteSpace {
         @Override
         ByteSource source(String name) {
             return ByteSource.of(in, name, position);
+        }
+
+        @Override
+        ByteSpace increment(IncrementHeader h, String name) {
+            return new InStream(new IncrementStream(in, h, name, position), position);
         }
     }
 }

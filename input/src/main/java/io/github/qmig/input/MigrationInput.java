@@ -28,13 +28,14 @@ import java.util.function.LongConsumer;
 /**
  * A migration stream as users have it: a plain file (seekable), standard input ({@code -}), a
  * zstd/gzip/xz file, a libvirt save image whose stream follows its header raw, compressed, or
- * as mapped-ram ({@code sparse}); a libvirt image may itself be compressed whole; or the VM state
- * of an internal snapshot inside a qcow2 disk image ({@code savevm}), chosen by its ID or name.
+ * as mapped-ram ({@code sparse}); a libvirt image may itself be compressed whole; the VM state
+ * of an internal snapshot inside a qcow2 disk image ({@code savevm}), chosen by its ID or name; or
+ * a qmig increment ({@link IncrementHeader}), whose stream is checked against its digest.
  *
  * <p>Opening is one loop: look at the first bytes, and while they are a wrapper's magic (never a
  * file name), unwrap that {@link Layer} and look again; what is left is the QEMU stream.
  * <pre>
- * input := [compression] [libvirt-image [compression]] qemu-stream
+ * input := [compression] ([libvirt-image [compression]] | [increment]) qemu-stream
  *        | qcow2-image(snapshot) qemu-stream
  * </pre>
  * The stream's offsets are file offsets where the file is read in place (plain, libvirt raw and
@@ -48,24 +49,28 @@ public final class MigrationInput implements Closeable {
     public static final String STDIN = "<stdin>";
 
     /**
-     * One wrapper around the stream, outermost first: a compression, a libvirt save image, or the
-     * internal snapshot of a qcow2 image whose VM state is the stream.
+     * One wrapper around the stream, outermost first: a compression, a libvirt save image, the
+     * internal snapshot of a qcow2 image whose VM state is the stream, or an increment.
      */
-    public record Layer(Compression compression, LibvirtHeader libvirt, SnapshotChoice qcow2) {
+    public record Layer(Compression compression, LibvirtHeader libvirt, SnapshotChoice qcow2, IncrementHeader increment) {
         public Layer(Compression compression, LibvirtHeader libvirt) {
-            this(compression, libvirt, null);
+            this(compression, libvirt, null, null);
         }
 
         static Layer of(Compression c) {
-            return new Layer(c, null);
+            return new Layer(c, null, null, null);
         }
 
         static Layer of(LibvirtHeader h) {
-            return new Layer(null, h);
+            return new Layer(null, h, null, null);
         }
 
         static Layer of(SnapshotChoice c) {
-            return new Layer(null, null, c);
+            return new Layer(null, null, c, null);
+        }
+
+        static Layer of(IncrementHeader h) {
+            return new Layer(null, null, null, h);
         }
 
         public boolean isLibvirt() {
@@ -76,9 +81,14 @@ public final class MigrationInput implements Closeable {
             return qcow2 != null;
         }
 
-        /** {@code zstd}, {@code gzip}, {@code xz}, {@code libvirt} or {@code qcow2}. */
+        public boolean isIncrement() {
+            return increment != null;
+        }
+
+        /** {@code zstd}, {@code gzip}, {@code xz}, {@code libvirt}, {@code qcow2} or {@code increment}. */
         public String kind() {
-            return isLibvirt() ? "libvirt" : isQcow2() ? "qcow2" : compression.name().toLowerCase(Locale.ROOT);
+            return isLibvirt() ? "libvirt" : isQcow2() ? "qcow2" : isIncrement() ? "increment"
+                    : compression.name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -212,7 +222,7 @@ public final class MigrationInput implements Closeable {
         List<Layer> layers = new ArrayList<>();
         String label = name;
         while (true) {
-            byte[] head = space.peek(LibvirtHeader.SIZE);
+            byte[] head = space.peek(Math.max(LibvirtHeader.SIZE, IncrementHeader.SIZE));
             if (Qcow2Header.matches(head, head.length)) {
                 if (!(space instanceof ByteSpace.InFile f) || !layers.isEmpty()) {
                     throw new MigrationFormatException(Code.QCOW2_UNSUPPORTED, label, space.position(), -1, null,
@@ -233,8 +243,16 @@ public final class MigrationInput implements Closeable {
                 break; // the VM state is the QEMU stream
             }
             Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
-            boolean libvirtSeen = layers.stream().anyMatch(Layer::isLibvirt);
-            if (!libvirtSeen && LibvirtHeader.matches(head, head.length)) {
+            // inside a libvirt image or an increment, only the stream (and libvirt's own compression) follows
+            boolean framed = layers.stream().anyMatch(l -> l.isLibvirt() || l.isIncrement());
+            if (!framed && IncrementHeader.matches(head, head.length)) {
+                IncrementHeader h = IncrementHeader.parse(head, head.length, label);
+                space.skip(IncrementHeader.SIZE);
+                space = space.increment(h, label);
+                layers.add(Layer.of(h));
+                continue;
+            }
+            if (!framed && LibvirtHeader.matches(head, head.length)) {
                 LibvirtHeader h = readLibvirt(space, head, name, limits);
                 layers.add(Layer.of(h));
                 Compression c = Compression.ofLibvirtFormat(h.format());
@@ -252,7 +270,7 @@ public final class MigrationInput implements Closeable {
                 continue;
             }
             Compression c = Compression.detect(head, head.length);
-            if (c != Compression.NONE && (last == null || last.isLibvirt()) && !libvirtSeen) {
+            if (c != Compression.NONE && (last == null || last.isLibvirt()) && !framed) {
                 space = decompress(space, c, name);
                 label = name + " (" + c.name().toLowerCase(Locale.ROOT) + ")";
                 layers.add(Layer.of(c));
@@ -327,7 +345,17 @@ public final class MigrationInput implements Closeable {
 
     /** The compression of the whole input as read (of the stream, or around a libvirt image). */
     public Compression outer() {
-        return !layers.isEmpty() && !layers.get(0).isLibvirt() ? layers.get(0).compression() : Compression.NONE;
+        return !layers.isEmpty() && layers.get(0).compression() != null ? layers.get(0).compression() : Compression.NONE;
+    }
+
+    /** The increment's header, or null if the input is not a qmig increment. */
+    public IncrementHeader increment() {
+        for (Layer l : layers) {
+            if (l.isIncrement()) {
+                return l.increment();
+            }
+        }
+        return null;
     }
 
     /** The internal snapshot of a qcow2 image whose VM state this is, or null. */
@@ -351,8 +379,8 @@ public final class MigrationInput implements Closeable {
     }
 
     /**
-     * "plain", "zstd", "gzip", "xz", "libvirt" (with its own compression: "libvirt+zstd"; compressed
-     * whole: "zstd+libvirt"), or "qcow2": the layers' kinds joined by '+'.
+     * "plain", "zstd", "gzip", "xz", "increment", "libvirt" (with its own compression: "libvirt+zstd";
+     * compressed whole: "zstd+libvirt"), or "qcow2": the layers' kinds joined by '+'.
      */
     public String kind() {
         if (layers.isEmpty()) {

@@ -2,12 +2,14 @@ package io.github.qmig.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.qmig.cli.ExitCode;
 import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
 import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.codec.ReadLimits;
+import io.github.qmig.input.IncrementHeader;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.inspect.dump.AnalyzeMigrationRenderer;
 import io.github.qmig.inspect.dump.DumpCollector;
@@ -64,8 +66,10 @@ public final class DumpCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         MigrationDump dump;
+        IncrementHeader increment;
         try (MigrationInput in = snapshot.open(file, offset, spec.commandLine().getErr());
              ProgressDisplay shown = ProgressOption.attach(spec, in)) {
+            increment = in.increment();
             dump = DumpCollector.read(in, ReadLimits.defaults());
         }
         if (desc) {
@@ -80,7 +84,12 @@ public final class DumpCommand implements Callable<Integer> {
             out.print(AnalyzeMigrationRenderer.state(dump));
         } else {
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            out.println(m.writeValueAsString(QmigDumpRenderer.render(dump)));
+            ObjectNode root = QmigDumpRenderer.render(dump);
+            if (increment != null) { // what the stream is: only the pages that differ from its base
+                root.putObject("increment").put("base", increment.base()).put("result", increment.result())
+                        .put("pages", increment.pages()).put("stream_digest", increment.streamDigest());
+            }
+            out.println(m.writeValueAsString(root));
         }
         out.flush();
         return ExitCode.OK.code();

@@ -1,6 +1,7 @@
 package io.github.qmig.inspect.info;
 
 import io.github.qmig.input.Compression;
+import io.github.qmig.input.IncrementHeader;
 import io.github.qmig.input.LibvirtHeader;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.qcow2.Snapshot;
@@ -95,6 +96,11 @@ public final class HumanInfo {
         }
         LibvirtHeader h = in.libvirt();
         String outer = in.outer() == Compression.NONE ? "" : in.outer().name().toLowerCase(Locale.ROOT) + "-compressed ";
+        IncrementHeader inc = in.increment();
+        if (inc != null) {
+            return String.format(Locale.ROOT, "%sqmig increment: %d changed pages over base state %s, giving state %s",
+                    outer, inc.pages(), IncrementHeader.shortForm(inc.base()), IncrementHeader.shortForm(inc.result()));
+        }
         if (h == null) {
             return outer.isEmpty() ? null : outer + "stream";
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.MigrationReader;
+import io.github.qmig.input.IncrementHeader;
 import io.github.qmig.input.LibvirtHeader;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.qcow2.SnapshotChoice;
@@ -133,6 +134,14 @@ public final class InfoReport {
         ObjectNode src = o.putObject("source");
         src.put("kind", input.kind());
         src.put("seekable", input.seekable());
+        IncrementHeader inc = input.increment();
+        if (inc != null) {
+            ObjectNode ino = o.putObject("increment");
+            ino.put("base", inc.base());
+            ino.put("result", inc.result());
+            ino.put("pages", inc.pages());
+            ino.put("stream_digest", inc.streamDigest());
+        }
         LibvirtHeader h = input.libvirt();
         if (h != null) {
             ObjectNode lv = o.putObject("libvirt");

@@ -61,7 +61,7 @@ public final class FileValidator {
         } catch (IOException e) {
             // unknown size: the checks that need it are skipped
         }
-        Validator v = new Validator(options, size, input.libvirt());
+        Validator v = new Validator(options, size, input.libvirt(), input.increment());
         boolean ioError = false;
         List<Problem> extra = new ArrayList<>();
         try {

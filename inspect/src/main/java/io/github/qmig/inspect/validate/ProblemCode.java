@@ -84,7 +84,10 @@ public enum ProblemCode {
     QCOW2_HEADER_INVALID(MigrationFormatException.Code.QCOW2_HEADER_INVALID),
     QCOW2_SNAPSHOT_TABLE_INVALID(MigrationFormatException.Code.QCOW2_SNAPSHOT_TABLE_INVALID),
     QCOW2_CLUSTER_INVALID(MigrationFormatException.Code.QCOW2_CLUSTER_INVALID),
-    QCOW2_SNAPSHOT_UNAVAILABLE(MigrationFormatException.Code.QCOW2_SNAPSHOT_UNAVAILABLE);
+    QCOW2_SNAPSHOT_UNAVAILABLE(MigrationFormatException.Code.QCOW2_SNAPSHOT_UNAVAILABLE),
+    INCREMENT("increment", Severity.INFO),
+    INCREMENT_DAMAGED(MigrationFormatException.Code.INCREMENT_DAMAGED),
+    INCREMENT_BASE_MISMATCH(MigrationFormatException.Code.INCREMENT_BASE_MISMATCH);
 
     private final String id;
     private final Severity severity;

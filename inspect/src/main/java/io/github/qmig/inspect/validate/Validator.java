@@ -4,6 +4,7 @@ import io.github.qmig.codec.EndOfFile;
 import io.github.qmig.codec.EventConsumer;
 import io.github.qmig.codec.MigrationEvent;
 import io.github.qmig.codec.MigrationFormatException;
+import io.github.qmig.input.IncrementHeader;
 import io.github.qmig.input.LibvirtHeader;
 import io.github.qmig.inspect.validate.checks.Check;
 import io.github.qmig.inspect.validate.checks.CommandCheck;
@@ -44,14 +45,23 @@ public final class Validator implements EventConsumer {
      * @param libvirt   the libvirt save image header, or null
      */
     public Validator(ValidateOptions options, long inputSize, LibvirtHeader libvirt) {
+        this(options, inputSize, libvirt, null);
+    }
+
+    /** @param increment the header of a qmig increment around the stream, or null */
+    public Validator(ValidateOptions options, long inputSize, LibvirtHeader libvirt, IncrementHeader increment) {
         this.sink = new ProblemSink(options.strict(), options.limits().maxRepeatedProblems());
         int tracked = options.limits().maxTrackedSections();
         this.sections = new SectionCheck(tracked);
         this.description = new VmDescriptionCheck(tracked);
-        this.ram = new RamCheck(options.limits().maxTrackedPages());
+        this.ram = new RamCheck(options.limits().maxTrackedPages(), increment != null);
         checks.add(configuration);
         if (libvirt != null) {
             checks.add(new LibvirtCheck(libvirt, sink));
+        }
+        if (increment != null) {
+            sink.add(ProblemCode.INCREMENT, 0, null, "a qmig increment of %d pages over base state %s, giving state %s: "
+                    + "qmig apply rebuilds the save", increment.pages(), increment.base(), increment.result());
         }
         checks.add(new CommandCheck());
         checks.add(new FooterCheck()); // counts only while reading; first of the whole-file judgements

@@ -40,6 +40,7 @@ public final class RamCheck implements Check {
     private final Map<String, Block> blocks = new LinkedHashMap<>();
     private long trackedPages;
     private boolean coverageSkipped;
+    private final boolean increment;
     private int pageSize;
     private byte[] scratch;
     private ZlibPages zlib;
@@ -56,7 +57,16 @@ public final class RamCheck implements Check {
 
     /** @param maxTrackedPages pages whose presence is tracked; beyond them the coverage check is skipped */
     public RamCheck(long maxTrackedPages) {
+        this(maxTrackedPages, false);
+    }
+
+    /**
+     * @param increment whether the stream is a qmig increment, which carries only the pages that
+     *                  differ from its base: then pages are not expected to be complete
+     */
+    public RamCheck(long maxTrackedPages, boolean increment) {
         this.maxTrackedPages = maxTrackedPages;
+        this.increment = increment;
     }
 
     @Override
@@ -103,8 +113,8 @@ public final class RamCheck implements Check {
         blockSum += e.block().usedLength();
         Block b = new Block(e);
         blocks.put(name, b);
-        if (mappedRam) {
-            return; // a mapped-ram block is complete by construction: clear bits are zero pages
+        if (mappedRam || increment) {
+            return; // a mapped-ram block is complete by construction (clear bits are zero pages); an increment is partial
         }
         long pages = e.block().usedLength() / pageSize;
         if (!coverageSkipped && trackedPages + pages <= maxTrackedPages) {
