@@ -268,7 +268,7 @@ function _picocli_qmig_convert() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-sync' '--normalize' '--libvirt' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local flag_opts="'--no-sync' '--normalize' '--salvage' '--libvirt' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts="'--snapshot' '--to' '-o' '--output' '--output-offset' '--input-offset'"
   local LAYOUT_option_args=("stream" "mapped-ram") # --to values
 
@@ -310,7 +310,7 @@ function _picocli_qmig_extract() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-sync' '-f' '--force' '--no-hash' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
+  local flag_opts="'--no-sync' '-f' '--force' '--partial' '--no-hash' '-h' '--help' '-V' '--version' '--debug' '-q' '--quiet'"
   local arg_opts="'--snapshot' '-o' '--output' '--block' '--offset'"
 
   type compopt &>/dev/null && compopt +o default

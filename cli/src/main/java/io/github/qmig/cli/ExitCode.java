@@ -13,7 +13,12 @@ public enum ExitCode {
     /** An I/O error (missing file, disk full) or an internal error. */
     IO_ERROR(3),
     /** For {@code diff}, where 1 means "different": a file is invalid or unreadable as a migration file. */
-    INVALID_WHEN_COMPARING(4);
+    INVALID_WHEN_COMPARING(4),
+    /**
+     * For {@code convert --salvage} and {@code extract --partial}: the input breaks off; the output
+     * holds what it had up to there, and stderr says what is missing.
+     */
+    SALVAGED(5);
 
     private final int code;
 

@@ -40,9 +40,10 @@ import java.nio.file.NoSuchFileException;
             "1:a file is invalid or unreadable as a migration file (compat: incompatible)",
             "2:usage error (also: an output that is the input or cannot be written where asked, an unknown --block)",
             "3:I/O or internal error (also: standard output could not be written)",
+            "4:diff only (where 1 means different): a file is invalid or unreadable as a migration file",
+            "5:salvaged (convert --salvage, extract --partial): the input breaks off; the output holds what it had",
             "130:interrupted (Ctrl-C): no output is left behind",
-            "143:terminated (SIGTERM): no output is left behind",
-            "4:diff only (where 1 means different): a file is invalid or unreadable as a migration file"})
+            "143:terminated (SIGTERM): no output is left behind"})
 public final class QmigCli {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

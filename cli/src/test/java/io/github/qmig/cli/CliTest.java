@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -316,6 +317,39 @@ class CliTest {
             assertThat(v.out()).contains(c.says().replace("'", "'"));
         }
         assertThat(qmig("info", "--offset", "4660", offset.toString()).code()).isZero();
+    }
+
+    /** A cut save: refused by the normal commands, salvaged with exit 5 and a report of what is missing. */
+    @Test
+    void salvageOfACutSaveExitsFiveAndSaysWhatIsMissing() throws IOException {
+        Path whole = fixture("x86-pc-128M-paused");
+        Path cut = tmp.resolve("cut.mig");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(whole), 4 << 20));
+        assertThat(qmig("convert", "--to", "stream", cut.toString(), "-o", tmp.resolve("no.mig").toString()).code())
+                .isEqualTo(1);
+        assertThat(tmp.resolve("no.mig")).doesNotExist();
+
+        Run convert = qmig("convert", "--salvage", "--to", "stream", cut.toString(), "-o", tmp.resolve("s.mig").toString());
+        assertThat(convert.code()).as(convert.err()).isEqualTo(5);
+        List<String> said = convert.err().lines().toList();
+        assertThat(said.get(0)).startsWith("qmig: " + cut + ": ").contains("in section 'ram'");
+        assertThat(said).contains("qmig: salvaged what " + cut + " holds before byte 0x400000")
+                .anyMatch(l -> l.matches("qmig: RAM: pc\\.ram has \\d+ of 32768 pages; missing \\d+: 0x[0-9a-f]+-0x8000000.*"))
+                .contains("qmig: device state: 0 device sections whole; none after the break is read");
+        assertThat(qmig("validate", tmp.resolve("s.mig").toString()).out()).contains("ram-page-missing");
+
+        Run extract = qmig("extract", "--partial", "--no-hash", cut.toString(), "-o", tmp.resolve("x").toString());
+        assertThat(extract.code()).as(extract.err()).isEqualTo(5);
+        JsonNode pcRam = new ObjectMapper().readTree(tmp.resolve("x/blocks.json").toFile()).get(0);
+        assertThat(pcRam.get("name").asText()).isEqualTo("pc.ram");
+        assertThat(pcRam.get("pages_missing").asLong()).isPositive().isLessThan(32768);
+        assertThat(extract.err()).contains("pc.ram has " + (32768 - pcRam.get("pages_missing").asLong()) + " of 32768");
+
+        Run wholeConvert = qmig("convert", "--salvage", "--to", "stream", whole.toString(), "-o", tmp.resolve("w.mig").toString());
+        assertThat(wholeConvert.code()).as("a whole file: nothing to salvage").isZero();
+        assertThat(wholeConvert.err()).isEmpty();
+        assertThat(qmig("convert", "--salvage", "--to", "stream", cut.toString(), "-o", "-").code())
+                .as("salvage cuts back a section: it needs a file").isEqualTo(2);
     }
 
     @Test

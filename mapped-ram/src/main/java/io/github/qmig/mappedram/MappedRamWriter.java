@@ -138,4 +138,9 @@ public final class MappedRamWriter implements EventConsumer {
     public SparsePageStore store() {
         return store;
     }
+
+    /** The sink the stream part is written through (its position is the stream's next byte). */
+    public ByteSink sink() {
+        return sink;
+    }
 }

@@ -51,6 +51,14 @@ public final class PageSet {
         return added;
     }
 
+    /** Adds pages {@code [from, to)}. */
+    public void addRange(long from, long to) {
+        if (from < 0 || to > pages || from > to) {
+            throw new IndexOutOfBoundsException("pages [" + from + ", " + to + ") of " + pages);
+        }
+        bits.add(from, to);
+    }
+
     /** Removes page {@code i}; true if it was there. */
     public boolean remove(long i) {
         return bits.checkedRemove(index(i));

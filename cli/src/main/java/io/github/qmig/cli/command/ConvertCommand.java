@@ -4,11 +4,13 @@ import io.github.qmig.cli.ExitCode;
 import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.Salvaged;
 import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.cli.SyncOption;
 import io.github.qmig.input.MigrationInput;
 import io.github.qmig.output.OutputOptions;
 import io.github.qmig.transform.convert.StreamConverter;
+import io.github.qmig.transform.salvage.SalvageReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,6 +76,12 @@ public final class ConvertCommand implements Callable<Integer> {
                     + "source used).")
     boolean normalize;
 
+    @Option(names = "--salvage",
+            description = "IN is cut short or damaged: write what it holds up to there as a file QEMU loads (the RAM "
+                    + "section open there ended, a device section open there left out), say on stderr what is "
+                    + "missing, and exit 5. A whole IN converts as without it. OUT must be a file.")
+    boolean salvage;
+
     @Option(names = "--libvirt",
             description = "IN is a libvirt save image: write one that virsh restore loads, with IN's header and "
                     + "domain XML, image format raw (--to stream) or sparse (--to mapped-ram). Without it, OUT "
@@ -90,6 +98,10 @@ public final class ConvertCommand implements Callable<Integer> {
         if (normalize && to != Layout.stream) {
             throw new ParameterException(spec.commandLine(), "--normalize goes with --to stream");
         }
+        if (salvage && (normalize || libvirt)) {
+            throw new ParameterException(spec.commandLine(), "--salvage writes the records as read: without "
+                    + "--normalize and --libvirt (convert its output again for those)");
+        }
         try (MigrationInput in = snapshot.open(input, inputOffset, spec.commandLine().getErr());
              ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             OutputOptions options = sync.apply(OutputOptions.defaults());
@@ -100,6 +112,10 @@ public final class ConvertCommand implements Callable<Integer> {
             if (libvirt) {
                 StreamConverter.toLibvirtImage(in, output, to == Layout.mapped_ram, options);
                 return ExitCode.OK.code();
+            }
+            if (salvage) {
+                SalvageReport report = StreamConverter.salvage(in, output, to == Layout.mapped_ram, offset, options);
+                return Salvaged.say(report, spec.commandLine().getErr());
             }
             switch (to) {
                 case stream -> StreamConverter.toStream(in, output, offset, options, normalize);

@@ -1,9 +1,9 @@
 package io.github.qmig.cli.command;
 
-import io.github.qmig.cli.ExitCode;
 import io.github.qmig.cli.Offsets;
 import io.github.qmig.cli.ProgressDisplay;
 import io.github.qmig.cli.ProgressOption;
+import io.github.qmig.cli.Salvaged;
 import io.github.qmig.cli.SnapshotOption;
 import io.github.qmig.cli.SyncOption;
 import io.github.qmig.input.MigrationInput;
@@ -56,6 +56,12 @@ public final class ExtractCommand implements Callable<Integer> {
             description = "Byte offset where the stream starts in FILE.")
     long offset;
 
+    @Option(names = "--partial",
+            description = "FILE is cut short or damaged: extract what it holds up to there (pages never sent read "
+                    + "as zeros; blocks.json gets pages_missing per block), say on stderr what is missing, and exit "
+                    + "5. A whole FILE extracts as without it.")
+    boolean partial;
+
     @Option(names = "--no-hash",
             description = "Do not compute each block's SHA-256: blocks.json then has \"sha256\": null, and the "
                     + "listing shows -. Saves about a second of CPU per GiB.")
@@ -66,11 +72,14 @@ public final class ExtractCommand implements Callable<Integer> {
         try (MigrationInput in = snapshot.open(file, offset, spec.commandLine().getErr());
              ProgressDisplay shown = ProgressOption.attach(spec, in)) {
             OutputOptions options = sync.apply(OutputOptions.defaults()).withHash(!noHash);
-            for (Extractor.Extracted x : Extractor.extract(in, dir, block, options, force)) {
+            Extractor.Partial done = partial ? Extractor.extractPartial(in, dir, block, options, force)
+                    : new Extractor.Partial(Extractor.extract(in, dir, block, options, force), null);
+            for (Extractor.Extracted x : done.blocks()) {
                 spec.commandLine().getOut().printf("%-24s %12d  %s  %s%n", x.name(), x.usedLength(),
                         x.sha256() != null ? x.sha256() : "-", x.file());
             }
+            spec.commandLine().getOut().flush();
+            return Salvaged.say(done.salvage(), spec.commandLine().getErr());
         }
-        return ExitCode.OK.code();
     }
 }

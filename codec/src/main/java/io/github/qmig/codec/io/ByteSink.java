@@ -169,6 +169,27 @@ public final class ByteSink implements Flushable, Closeable {
         }
     }
 
+    /**
+     * Moves back to {@code offset}, dropping every byte written from there on (files only): the
+     * file is cut there and the next write goes there. For undoing a record that cannot be finished.
+     */
+    public void truncate(long offset) throws IOException {
+        if (file == null) {
+            throw new IllegalStateException("truncating needs a file");
+        }
+        if (offset > position()) {
+            throw new IllegalArgumentException(String.format("cannot truncate forward from 0x%x to 0x%x", position(), offset));
+        }
+        if (offset >= base) {
+            count = (int) (offset - base);
+            return;
+        }
+        count = 0;
+        writer.drain();
+        file.truncate(offset);
+        base = offset;
+    }
+
     /** Writes at an absolute offset without moving {@link #position()} (files only). */
     public void writeAt(long offset, ByteBuffer src) throws IOException {
         if (file == null) {

@@ -55,4 +55,24 @@ class ByteSinkTest {
         assertThat(Files.readAllBytes(f)).isEqualTo(expected.toByteArray());
         assertThat(expected.size()).isEqualTo(4 + (big.length - 3) + 1 + (big.length - 5) + 100_000 + 2);
     }
+
+    /** Truncating inside the buffer and behind it (bytes already handed to the writer) drops exactly what follows. */
+    @Test
+    void truncateDropsWhatFollowsInTheBufferAndOnDisk() throws IOException {
+        byte[] big = random(3 * WriteBehind.BUFFER_SIZE);
+        Path f = tmp.resolve("cut");
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE); ByteSink sink = ByteSink.of(ch, 0, false)) {
+            sink.write(big, 0, big.length);
+            sink.truncate(big.length - 10); // still buffered
+            sink.writeU8(1);
+            sink.truncate(1000); // long written
+            assertThat(sink.position()).isEqualTo(1000);
+            sink.writeU16(0xabcd);
+        }
+        byte[] got = Files.readAllBytes(f);
+        assertThat(got).hasSize(1002);
+        assertThat(java.util.Arrays.copyOf(got, 1000)).isEqualTo(java.util.Arrays.copyOf(big, 1000));
+        assertThat(got[1000]).isEqualTo((byte) 0xab);
+    }
 }

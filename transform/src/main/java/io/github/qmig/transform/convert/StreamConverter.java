@@ -1,5 +1,7 @@
 package io.github.qmig.transform.convert;
 
+import io.github.qmig.codec.EventConsumer;
+import io.github.qmig.codec.MigrationFormatException;
 import io.github.qmig.codec.MigrationReader;
 import io.github.qmig.codec.ReadOptions;
 import io.github.qmig.codec.io.ByteSink;
@@ -11,6 +13,8 @@ import io.github.qmig.mappedram.MappedRamWriter;
 import io.github.qmig.output.Output;
 import io.github.qmig.output.OutputOptions;
 import io.github.qmig.ramblock.RamSectionCodec;
+import io.github.qmig.transform.salvage.SalvageReport;
+import io.github.qmig.transform.salvage.Salvager;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -83,13 +87,32 @@ public final class StreamConverter {
         }
     }
 
-    /** Writes {@code head} at the start of the output, then a plain stream at {@code offset}. */
+    /**
+     * Salvages a damaged or cut input into a stream (or mapped-ram) file QEMU loads: what the input
+     * holds up to where it breaks off, the section open there ended or taken back ({@link Salvager}).
+     * The output needs a file: a section is taken back by cutting it.
+     *
+     * @return what the output holds and lacks, or null if the input was whole (the output is then
+     *         what a plain conversion writes)
+     */
+    public static SalvageReport salvage(MigrationInput input, String target, boolean mappedRam, long offset,
+                                        OutputOptions options) throws IOException {
+        return mappedRam ? toMappedRam(input, target, NO_HEAD, offset, options, true)
+                : toStream(input, target, NO_HEAD, offset, options, false, true);
+    }
+
     private static void toStream(MigrationInput input, String target, byte[] head, long offset, OutputOptions options,
                                  boolean normalize) throws IOException {
+        toStream(input, target, head, offset, options, normalize, false);
+    }
+
+    /** Writes {@code head} at the start of the output, then a plain stream at {@code offset}. */
+    private static SalvageReport toStream(MigrationInput input, String target, byte[] head, long offset,
+                                          OutputOptions options, boolean normalize, boolean salvage) throws IOException {
         boolean inPlace = input.seekable();
         ReadOptions read = inPlace ? RamSectionCodec.withoutMappedPages(ReadOptions.defaults())
                 : RamSectionCodec.defaultOptions();
-        try (Output out = Output.open(target, options, false, input.path());
+        try (Output out = Output.open(target, options, salvage, input.path());
              MigrationReader r = input.writingReader(read)) {
             ByteSink sink = out.sink(0);
             Path temp = out.seekable() ? Path.of(target).toAbsolutePath().getParent()
@@ -97,12 +120,32 @@ public final class StreamConverter {
             try (MappedRamToStream w = new MappedRamToStream(sink, inPlace, temp, normalize)) {
                 sink.write(head, 0, head.length);
                 sink.skipTo(offset);
-                r.feed(w);
+                SalvageReport report = feed(input, r, w, salvage ? Salvager.Rewind.of(sink) : null);
                 sink.flush();
                 out.commit();
+                return report;
             } catch (IOException e) {
                 throw out.named(e);
             }
+        }
+    }
+
+    /**
+     * Feeds the reader's events to {@code consumer}; with a {@code rewind}, a break in the input is
+     * salvaged rather than thrown.
+     */
+    private static SalvageReport feed(MigrationInput input, MigrationReader r, EventConsumer consumer,
+                                      Salvager.Rewind rewind) throws IOException {
+        if (rewind == null) {
+            r.feed(consumer);
+            return null;
+        }
+        Salvager s = new Salvager(consumer, rewind);
+        try {
+            r.feed(s);
+            return null;
+        } catch (MigrationFormatException cut) {
+            return s.salvage(input.name(), cut);
         }
     }
 
@@ -128,15 +171,22 @@ public final class StreamConverter {
         toMappedRam(input, target, NO_HEAD, offset, options);
     }
 
-    /** Writes {@code head} at the start of the output, then mapped-ram at {@code offset}. */
     private static void toMappedRam(MigrationInput input, String target, byte[] head, long offset,
                                     OutputOptions options) throws IOException {
+        toMappedRam(input, target, head, offset, options, false);
+    }
+
+    /** Writes {@code head} at the start of the output, then mapped-ram at {@code offset}. */
+    private static SalvageReport toMappedRam(MigrationInput input, String target, byte[] head, long offset,
+                                             OutputOptions options, boolean salvage) throws IOException {
         try (Output out = Output.open(target, options, true, input.path());
              MigrationReader r = input.writingReader(RamSectionCodec.defaultOptions())) {
             try {
                 WriteBehind.writeFully(out.channel(), ByteBuffer.wrap(head), 0);
-                r.feed(new MappedRamWriter(out.channel(), offset));
+                MappedRamWriter w = new MappedRamWriter(out.channel(), offset);
+                SalvageReport report = feed(input, r, w, salvage ? Salvager.Rewind.of(w.sink()) : null);
                 out.commit();
+                return report;
             } catch (IOException e) {
                 throw out.named(e);
             }

@@ -21,6 +21,8 @@ import io.github.qmig.ramblock.RamBlockEntry;
 import io.github.qmig.ramblock.RamPage;
 import io.github.qmig.ramblock.RamSectionCodec;
 import io.github.qmig.ramblock.SparsePageStore;
+import io.github.qmig.transform.salvage.SalvageReport;
+import io.github.qmig.transform.salvage.Salvager;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -67,6 +69,8 @@ public final class Extractor implements EventConsumer {
     private SparsePageStore store;
     private PageReplayer replayer;
     private BlockHasher hasher;
+    /** With extractPartial: what the input sent of each block. */
+    private Salvager salvager;
 
     private Extractor(AtomicDirectory out, String only, OutputOptions options, ReadLimits limits) {
         this.out = out;
@@ -101,14 +105,44 @@ public final class Extractor implements EventConsumer {
      */
     public static List<Extracted> extract(MigrationInput input, Path target, String block, OutputOptions options,
                                           boolean replace) throws IOException {
+        return run(input, target, block, options, replace, false).blocks();
+    }
+
+    /**
+     * What {@link #extractPartial} wrote.
+     *
+     * @param salvage what the blocks hold and lack when the input broke off, or null if it was whole
+     */
+    public record Partial(List<Extracted> blocks, SalvageReport salvage) {
+    }
+
+    /**
+     * As {@link #extract(MigrationInput, Path, String, OutputOptions, boolean)}, but an input that
+     * breaks off (cut short or damaged) gives the blocks as far as it holds them: pages never sent
+     * read as zeros, and blocks.json says per block how many are missing ({@code pages_missing}).
+     */
+    public static Partial extractPartial(MigrationInput input, Path target, String block, OutputOptions options,
+                                         boolean replace) throws IOException {
+        return run(input, target, block, options, replace, true);
+    }
+
+    private static Partial run(MigrationInput input, Path target, String block, OutputOptions options, boolean replace,
+                               boolean partial) throws IOException {
         try (AtomicDirectory out = AtomicDirectory.create(target, options, replace)) {
             List<Extracted> extracted;
+            SalvageReport report = null;
             ReadOptions read = RamSectionCodec.defaultOptions();
             try (MigrationReader r = input.writingReader(read)) {
                 Extractor x = new Extractor(out, block, options, read.limits());
+                x.salvager = partial ? new Salvager(x, null) : null;
                 try {
                     try {
-                        r.feed(x);
+                        r.feed(x.salvager != null ? x.salvager : x);
+                    } catch (MigrationFormatException cut) {
+                        if (x.salvager == null) {
+                            throw cut;
+                        }
+                        report = x.salvager.salvage(input.name(), cut);
                     } catch (IOException e) {
                         throw out.named(e); // disk full names the output, as convert does
                     }
@@ -122,12 +156,15 @@ public final class Extractor implements EventConsumer {
                     x.closeFiles();
                 }
             }
+            if (extracted.isEmpty() && report != null) {
+                throw report.cut(); // broke off before any RAM: nothing to salvage
+            }
             if (extracted.isEmpty()) {
                 throw new MigrationFormatException(Code.RAM_ABSENT, input.name(), input.source().position(), -1, null,
                         "no RAM section: the stream holds device state only; there is nothing to extract");
             }
             out.commit();
-            return extracted;
+            return new Partial(extracted, report);
         }
     }
 
@@ -213,6 +250,9 @@ public final class Extractor implements EventConsumer {
             o.put("used_length", b.usedLength());
             o.put("page_size", store.pageSize());
             o.put("sha256", sha);
+            if (salvager != null) {
+                o.put("pages_missing", b.usedLength() / store.pageSize() - salvager.pages(b).count());
+            }
         }
         try (FileChannel json = FileChannel.open(out.created(dir.resolve("blocks.json")), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
