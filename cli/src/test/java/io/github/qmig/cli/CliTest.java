@@ -352,6 +352,34 @@ class CliTest {
                 .as("salvage cuts back a section: it needs a file").isEqualTo(2);
     }
 
+    /** info's extras: run state and vCPUs from the device state, size, the load line, aligned columns. */
+    @Test
+    void infoSaysHowToLoadAndWhatTheGuestWas() throws IOException {
+        Path paused = fixture("x86-pc-128M-paused");
+        Run r = qmig("info", paused.toString());
+        assertThat(r.out()).contains("Guest:        1 vCPU, paused when saved\n")
+                .contains("Size:         " + io.github.qmig.inspect.info.HumanInfo.bytes(Files.size(paused)) + " (" + Files.size(paused) + " bytes)\n")
+                .contains("Load with:    -machine pc-i440fx-10.0 -incoming defer; migrate-incoming file:" + paused + "\n");
+        assertThat(qmig("info", fixture("x86-pc-128M-live").toString()).out()).contains("1 vCPU, running when saved");
+        JsonNode j = new ObjectMapper().readTree(qmig("info", "--json", paused.toString()).out());
+        assertThat(j.get("vcpus").asInt()).isEqualTo(1);
+        assertThat(j.get("run_state").asText()).isEqualTo("paused");
+        assertThat(j.at("/load/uri").asText()).isEqualTo("file:" + paused);
+
+        // mapped-ram: clear bitmap bits are zero pages (QEMU's own count of them is "duplicate")
+        Fixture mapped = Fixtures.get("x86-pc-128M-mapped-ram");
+        JsonNode mj = new ObjectMapper().readTree(qmig("info", "--json", fixture(mapped.name()).toString()).out());
+        assertThat(mj.at("/ram_blocks/0/zero").asLong()).isEqualTo(32768 - mj.at("/ram_blocks/0/mapped").asLong());
+        assertThat(qmig("info", fixture(mapped.name()).toString()).out()).contains("capabilities mapped-ram");
+
+        // ppc64's spapr_iommu instances are 2^31: the inst column widens to them
+        List<String> lines = qmig("info", fixture("ppc64-pseries-256M-loader").toString()).out().lines()
+                .dropWhile(l -> !l.contains(" section ")).toList();
+        int sizeColumn = lines.get(0).indexOf("size") + 4;
+        assertThat(lines).allMatch(l -> l.length() == sizeColumn, "every row ends under 'size'");
+        assertThat(lines).anyMatch(l -> l.contains("spapr_iommu") && l.contains(" 2147483648 "));
+    }
+
     @Test
     void refusesToOverwriteTheInput() throws IOException {
         Path in = fixture("x86-pc-128M-paused");

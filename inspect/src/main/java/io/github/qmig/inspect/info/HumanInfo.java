@@ -38,6 +38,14 @@ public final class HumanInfo {
                 s.ramIterations, s.ramIterations == 1 ? "" : "s", s.footers > 0 ? "on" : "off",
                 s.vmdesc ? "present (" + bytes(s.vmdescBytes) + ")" : "absent");
         row(b, "Stream", shape);
+        row(b, "Size", bytes(s.streamEnd) + String.format(Locale.ROOT, " (%d bytes)", s.streamEnd));
+        if (s.vcpus() > 0 || s.runState() != null) {
+            row(b, "Guest", (s.vcpus() > 0 ? s.vcpus() + " vCPU" + (s.vcpus() == 1 ? "" : "s") : "no cpu section")
+                    + (s.runState() != null ? ", " + s.runState() + " when saved" : ""));
+        }
+        if (s.complete) {
+            row(b, "Load with", LoadHint.of(s, report.input()).line());
+        }
         if (s.trailing != null) {
             row(b, "Trailing", trailing(s.trailing));
         }
@@ -59,12 +67,15 @@ public final class HumanInfo {
         b.append('\n');
         List<StreamSummary.Section> secs = s.sections();
         int n = Math.max(7, secs.stream().mapToInt(x -> x.name.length()).max().orElse(7));
-        b.append(String.format(Locale.ROOT, "%4s %-" + n + "s %4s %4s %7s %10s%n", "id", "section", "inst", "ver",
-                "records", "size"));
+        int ids = Math.max(4, secs.stream().mapToInt(x -> Long.toString(x.id).length()).max().orElse(4));
+        int inst = Math.max(4, secs.stream().mapToInt(x -> Long.toString(x.instance).length()).max().orElse(4));
+        String head = "%" + ids + "s %-" + n + "s %" + inst + "s %4s %7s %10s%n";
+        String line = "%" + ids + "d %-" + n + "s %" + inst + "d %4d %7d %10s%n";
+        b.append(String.format(Locale.ROOT, head, "id", "section", "inst", "ver", "records", "size"));
         for (StreamSummary.Section x : secs) {
             long records = x.start + x.part + x.end + x.full;
-            b.append(String.format(Locale.ROOT, "%4d %-" + n + "s %4d %4d %7d %10s%n", x.id, x.name, x.instance,
-                    x.version, records, x.name.equals("ram") ? "-" : bytes(x.bytes)));
+            b.append(String.format(Locale.ROOT, line, x.id, x.name, x.instance, x.version, records,
+                    x.name.equals("ram") ? "-" : bytes(x.bytes)));
         }
         if (report.error() != null) {
             b.append('\n').append("Error: ").append(report.error().getMessage()).append('\n');

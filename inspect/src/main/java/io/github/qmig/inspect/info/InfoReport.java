@@ -122,6 +122,16 @@ public final class InfoReport {
         o.put("vmdesc", s.vmdesc);
         o.put("complete", s.complete);
         o.put("stream_bytes", s.streamEnd);
+        o.put("vcpus", s.vcpus());
+        o.put("run_state", s.runState());
+        if (s.complete) {
+            LoadHint hint = LoadHint.of(s, input);
+            ObjectNode load = o.putObject("load");
+            load.put("machine", hint.machine());
+            hint.capabilities().forEach(load.putArray("capabilities")::add);
+            load.put("uri", hint.uri());
+            load.put("note", hint.note());
+        }
         if (s.trailing != null) {
             ObjectNode t = o.putObject("trailing");
             t.put("kind", s.trailing.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));

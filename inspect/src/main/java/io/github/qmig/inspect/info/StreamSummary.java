@@ -19,10 +19,14 @@ import io.github.qmig.ramblock.RamMarker;
 import io.github.qmig.ramblock.RamPage;
 import io.github.qmig.ramblock.mapped.MappedRamBlock;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Counts what a stream holds, event by event: the data behind {@code qmig info}. Holds nothing per
@@ -86,7 +90,13 @@ public final class StreamSummary implements EventConsumer {
     long vmdescBytes;
     TrailingBytes trailing;
     long streamEnd;
+    /** The run state the source was in when saved ({@code globalstate}), or null. */
+    String runState;
+    /** Instances of the {@code cpu} section: the guest's vCPUs. */
+    final Set<Long> cpus = new TreeSet<>();
     private SectionHeader current;
+    /** The start of the {@code globalstate} payload while it is read. */
+    private ByteArrayOutputStream globalState;
 
     /** The page size to report for blocks; set by the caller from the reader once known. */
     public void pageSize(int size) {
@@ -99,8 +109,18 @@ public final class StreamSummary implements EventConsumer {
             countPage(p);
         } else if (e instanceof SectionData d) {
             sections.get(Integer.toUnsignedLong(current.sectionId())).bytes += d.length(); // RAM counts 0: decoded
+            if (globalState != null && globalState.size() < GLOBAL_STATE_BYTES) {
+                byte[] b = new byte[Math.min(d.length(), GLOBAL_STATE_BYTES - globalState.size())];
+                d.bytes().duplicate().get(b);
+                globalState.writeBytes(b);
+            }
         } else if (e instanceof SectionHeader h) {
             current = h;
+            runStateRead();
+            globalState = h.idstr().equals("globalstate") ? new ByteArrayOutputStream() : null;
+            if (h.idstr().equals("cpu")) {
+                cpus.add(Integer.toUnsignedLong(h.instanceId()));
+            }
             Section s = sections.computeIfAbsent(Integer.toUnsignedLong(h.sectionId()), k -> new Section(h));
             switch (h.type()) {
                 case START -> s.start++;
@@ -121,8 +141,11 @@ public final class StreamSummary implements EventConsumer {
         } else if (e instanceof RamBlockEntry b) {
             blocks.computeIfAbsent(b.block().idstr(), k -> new Block(k, b.block().usedLength(),
                     b.block().hasPageSize() ? b.block().pageSize() : -1));
-        } else if (e instanceof MappedRamBlock) {
+        } else if (e instanceof MappedRamBlock m) {
             mappedRam = true;
+            long clear = m.pageCount() - m.setPages(); // clear bits are zero pages: QEMU sends no record for them
+            pages.add(RamPage.Kind.ZERO, clear);
+            blocks.get(m.block().idstr()).pages.add(RamPage.Kind.ZERO, clear);
         } else if (e instanceof FileHeader h) {
             version = h.version();
         } else if (e instanceof Configuration c) {
@@ -136,12 +159,39 @@ public final class StreamSummary implements EventConsumer {
         } else if (e instanceof Command c) {
             commands.merge(c.name(), 1L, Long::sum);
         } else if (e instanceof EndOfFile) {
+            runStateRead();
             complete = true;
         } else if (e instanceof VmDescription v) {
             vmdesc = true;
             vmdescBytes = v.length();
         } else if (e instanceof TrailingBytes t) {
             trailing = t;
+        }
+    }
+
+    /** Bytes of the globalstate payload read: be32 length, then the run state's name in a 100-byte buffer. */
+    private static final int GLOBAL_STATE_BYTES = 4 + 100;
+
+    /**
+     * The run state's name from the globalstate payload just read (migration/global_state.c
+     * {@code vmstate_globalstate}: {@code size} then {@code runstate[100]}, NUL-terminated).
+     */
+    private void runStateRead() {
+        if (globalState == null) {
+            return;
+        }
+        byte[] b = globalState.toByteArray();
+        globalState = null;
+        if (b.length < 5) {
+            return;
+        }
+        int end = 4;
+        while (end < b.length && b[end] != 0) {
+            end++;
+        }
+        String name = new String(b, 4, end - 4, StandardCharsets.US_ASCII);
+        if (!name.isEmpty() && name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            runState = name;
         }
     }
 
@@ -164,5 +214,15 @@ public final class StreamSummary implements EventConsumer {
 
     public List<Section> sections() {
         return new ArrayList<>(sections.values());
+    }
+
+    /** The run state the source was in when saved (its {@code globalstate}), or null if the stream has none. */
+    public String runState() {
+        return runState;
+    }
+
+    /** The guest's vCPUs: instances of the {@code cpu} section (0 if the stream has none). */
+    public int vcpus() {
+        return cpus.size();
     }
 }

@@ -37,6 +37,7 @@ public enum ProblemCode {
     FOOTERS_ABSENT("footers-absent", Severity.WARNING),
     // configuration and commands
     CONFIGURATION_MISSING("configuration-missing", Severity.WARNING),
+    LEGACY_MACHINE("legacy-machine", Severity.INFO),
     CONFIGURATION_INVALID("configuration-invalid", Severity.ERROR),
     CAPABILITY_UNKNOWN("capability-unknown", Severity.WARNING),
     COMMAND_INVALID(MigrationFormatException.Code.COMMAND_INVALID),

@@ -12,6 +12,7 @@ import io.github.qmig.inspect.validate.checks.ConfigurationCheck;
 import io.github.qmig.inspect.validate.checks.FooterCheck;
 import io.github.qmig.inspect.validate.checks.LibvirtCheck;
 import io.github.qmig.inspect.validate.checks.MappedRamCheck;
+import io.github.qmig.inspect.validate.checks.MigrationKnobsCheck;
 import io.github.qmig.inspect.validate.checks.RamCheck;
 import io.github.qmig.inspect.validate.checks.SectionCheck;
 import io.github.qmig.inspect.validate.checks.TrailingCheck;
@@ -65,6 +66,7 @@ public final class Validator implements EventConsumer {
         }
         checks.add(new CommandCheck());
         checks.add(new FooterCheck()); // counts only while reading; first of the whole-file judgements
+        checks.add(new MigrationKnobsCheck());
         checks.add(sections);
         checks.add(description);
         checks.add(ram);

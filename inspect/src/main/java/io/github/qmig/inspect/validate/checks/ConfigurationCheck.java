@@ -1,10 +1,7 @@
 package io.github.qmig.inspect.validate.checks;
 
-import io.github.qmig.codec.Command;
 import io.github.qmig.codec.Configuration;
-import io.github.qmig.codec.EndOfFile;
 import io.github.qmig.codec.MigrationEvent;
-import io.github.qmig.codec.SectionHeader;
 import io.github.qmig.inspect.validate.ProblemCode;
 import io.github.qmig.inspect.validate.ProblemSink;
 
@@ -19,20 +16,13 @@ public final class ConfigurationCheck implements Check {
 
     private static final Set<String> KNOWN_CAPABILITIES = Set.of("x-ignore-shared", "mapped-ram");
 
-    private boolean decided;
     private Configuration configuration;
 
     @Override
     public void accept(MigrationEvent e, ProblemSink out) {
         if (e instanceof Configuration c) {
-            decided = true;
             configuration = c;
             check(c, out);
-        } else if (!decided && (e instanceof SectionHeader || e instanceof Command || e instanceof EndOfFile)) {
-            decided = true;
-            out.add(ProblemCode.CONFIGURATION_MISSING, e.offset(), null,
-                    "no CONFIGURATION record after the file header: a QEMU with send-configuration on (the default) "
-                            + "refuses the stream");
         }
     }
 
